@@ -44,9 +44,9 @@ public record CanaryProperties(
       @NotBlank @DefaultValue("127.0.0.1") String host,
       Path kubeconfig) {
 
-    /** The kubeconfig path, defaulting to {@code <data-dir>/sandbox/kubeconfig}. */
+    /** The kubeconfig path, defaulting to {@code <data-dir>/kubeconfig}. */
     public Path kubeconfigOr(Path dataDir) {
-      return kubeconfig != null ? kubeconfig : dataDir.resolve("sandbox").resolve("kubeconfig");
+      return kubeconfig != null ? kubeconfig : dataDir.resolve("kubeconfig");
     }
   }
 

@@ -39,7 +39,7 @@ class CanaryPropertiesTest {
           assertThat(properties.api().protectReads()).isFalse();
           assertThat(properties.sandbox().port()).isEqualTo(18443);
           assertThat(properties.sandbox().kubeconfigOr(Path.of("d")))
-              .isEqualTo(Path.of("d", "sandbox", "kubeconfig"));
+              .isEqualTo(Path.of("d", "kubeconfig"));
         });
   }
 
