@@ -65,7 +65,10 @@ class ApiTokensTest {
             Path.of("data"),
             new CanaryProperties.Fixtures(Path.of("fixtures"), List.of("sandbox")),
             new CanaryProperties.Api(file, false),
-            new CanaryProperties.Sandbox(0, "127.0.0.1", null));
+            new CanaryProperties.Sandbox(0, "127.0.0.1", null),
+            new CanaryProperties.Verification(java.time.Duration.ofSeconds(60), 500),
+            new CanaryProperties.Incidents(java.time.Duration.ofSeconds(5), true),
+            new CanaryProperties.Reseed(CanaryProperties.ReseedMode.AFTER_INCIDENT));
     DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
     if (fallback != null) {
       beans.registerSingleton("fallback", (FallbackTokenSource) () -> Optional.of(fallback));
