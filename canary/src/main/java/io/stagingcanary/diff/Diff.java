@@ -66,7 +66,9 @@ public final class Diff {
     if (expected.uid() != null && actual.uid() != null && !expected.uid().equals(actual.uid())) {
       return new SentinelStatus.Replaced(expected.uid(), actual.uid());
     }
-    List<FieldChange> changes = Ownership.classify(expected, Subset.changes(expected, actual));
+    List<FieldChange> changes =
+        Redaction.apply(
+            expected.key(), Ownership.classify(expected, Subset.changes(expected, actual)));
     List<String> degraded = Degradation.reasons(expected, actual);
     if (!degraded.isEmpty()) {
       return new SentinelStatus.Degraded(degraded, changes);

@@ -33,7 +33,7 @@ public sealed interface Finding {
     }
 
     public String label() {
-      return "NOT AT BASELINE";
+      return "NOT_AT_BASELINE";
     }
 
     public String message() {

@@ -43,7 +43,7 @@ public record GroupedDiff(String headline, List<TenantGroup> tenants, List<Findi
         .changes()
         .forEach(r -> byTenant.computeIfAbsent(r.tenant(), t -> new ArrayList<>()).add(r));
     for (Finding f : result.findings()) {
-      if (f.tenant() == null && f instanceof Finding.NotAtBaseline) {
+      if (f instanceof Finding.NotAtBaseline) {
         ungrouped.add(f);
       } else {
         findingsByTenant.computeIfAbsent(f.tenant(), t -> new ArrayList<>()).add(f);

@@ -17,7 +17,10 @@ public final class MarkdownRenderer {
           .append(tenant.tenant() == null ? "(none)" : code(tenant.tenant()));
       if (!tenant.sets().isEmpty()) {
         out.append(" (set ")
-            .append(tenant.sets().stream().map(MarkdownRenderer::code).collect(joining()))
+            .append(
+                tenant.sets().stream()
+                    .map(MarkdownRenderer::code)
+                    .collect(Collectors.joining(", ")))
             .append(')');
       }
       out.append("\n\n");
@@ -66,10 +69,6 @@ public final class MarkdownRenderer {
         .append(" | ")
         .append(text)
         .append(" |\n");
-  }
-
-  private static java.util.stream.Collector<CharSequence, ?, String> joining() {
-    return Collectors.joining(", ");
   }
 
   /** Plain text safe inside a table cell: HTML and pipes escaped, one line. */
