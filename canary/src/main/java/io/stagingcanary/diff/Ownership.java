@@ -44,7 +44,7 @@ final class Ownership {
     }
     List<Finding> findings = new ArrayList<>();
     for (SentinelResult r : results) {
-      List<String> lostUsers = lostUsersByTenant.get(r.tenant());
+      List<String> lostUsers = r.tenant() == null ? null : lostUsersByTenant.get(r.tenant());
       if (lostUsers != null && isProject(r.key()) && stillThere(r.type())) {
         lostUsers.forEach(
             user -> findings.add(new Finding.Orphaned(r.key(), r.set(), r.tenant(), user)));
