@@ -23,6 +23,9 @@ public final class Headline {
     long orphaned = result.findings().stream().filter(f -> f instanceof Finding.Orphaned).count();
     if (result.isClean() && orphaned == 0) {
       int total = result.results().size();
+      if (total == 0 && notAtBaseline == 0) {
+        return "No sentinels to check";
+      }
       String line = "All " + total + " " + plural(total, "sentinel") + " present";
       return notAtBaseline == 0 ? line : line + "; " + notAtBaseline + " not present at baseline";
     }

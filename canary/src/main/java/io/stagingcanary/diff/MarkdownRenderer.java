@@ -36,7 +36,7 @@ public final class MarkdownRenderer {
                 Details.lines(r.status()));
           }
         }
-        out.append('\n');
+        out.append(tenant.findings().isEmpty() ? "" : "\n");
       }
       for (Finding f : tenant.findings()) {
         out.append("- **")
