@@ -25,8 +25,13 @@ public interface Ledger {
   /** Records that the cluster was seen at {@code now}: first sighting inserts it. */
   void touchCluster(String clusterId, String clusterName, Instant now);
 
-  Optional<ClusterRecord> findCluster(String clusterId);
+  /** Defaults only keep simple in-memory fakes compiling; the real store overrides them. */
+  default Optional<ClusterRecord> findCluster(String clusterId) {
+    throw new UnsupportedOperationException("findCluster is not supported by " + getClass());
+  }
 
   /** All known clusters, ordered by id. */
-  List<ClusterRecord> clusters();
+  default List<ClusterRecord> clusters() {
+    throw new UnsupportedOperationException("clusters is not supported by " + getClass());
+  }
 }

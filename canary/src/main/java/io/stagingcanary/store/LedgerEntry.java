@@ -3,16 +3,14 @@ package io.stagingcanary.store;
 import io.stagingcanary.diff.ResourceKey;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * One sentinel object the agent seeded into a cluster.
  *
  * <p>{@code uid} and {@code resourceVersion} may be null while the server has not accepted the
- * object yet; every other field is required. {@code fingerprint} is the hex SHA-256 of what was
- * applied (stored lower-case); {@code seededAt} is truncated to microseconds, the precision every
+ * object yet; every other field is required. {@code fingerprint} identifies what was applied (the
+ * hex SHA-256 of the manifest). {@code seededAt} is truncated to microseconds, the precision every
  * supported database keeps, so a saved entry reads back equal.
  */
 public record LedgerEntry(
@@ -27,18 +25,12 @@ public record LedgerEntry(
     Instant seededAt,
     int generation) {
 
-  private static final Pattern SHA_256_HEX = Pattern.compile("[0-9a-f]{64}");
-
   public LedgerEntry {
     requireNonBlank(clusterId, "clusterId");
     Objects.requireNonNull(key, "key");
     requireNonBlank(set, "set");
     Objects.requireNonNull(tenant, "tenant");
-    Objects.requireNonNull(fingerprint, "fingerprint");
-    fingerprint = fingerprint.toLowerCase(Locale.ROOT);
-    if (!SHA_256_HEX.matcher(fingerprint).matches()) {
-      throw new IllegalArgumentException("fingerprint must be a hex SHA-256: " + fingerprint);
-    }
+    requireNonBlank(fingerprint, "fingerprint");
     Objects.requireNonNull(manifestJson, "manifestJson");
     seededAt = Objects.requireNonNull(seededAt, "seededAt").truncatedTo(ChronoUnit.MICROS);
     if (generation < 1) {
