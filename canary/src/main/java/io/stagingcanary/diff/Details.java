@@ -4,14 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The sub-lines the text and Markdown renderers print under a changed sentinel. */
-final class Details {
+public final class Details {
 
   private static final int MAX_VALUE = 80;
 
   private Details() {}
 
   /** One line per reason or field change, in the order the diff found them. */
-  static List<String> lines(SentinelStatus status) {
+  public static List<String> lines(SentinelStatus status) {
     List<String> lines = new ArrayList<>();
     if (status instanceof SentinelStatus.Unknown u) {
       lines.add(u.reason());

@@ -32,8 +32,9 @@ class JdbcLedgerWiringTest {
         .run(
             context -> {
               assertThat(context).hasNotFailed().hasSingleBean(Ledger.class);
-              assertThat(context.getBean(Flyway.class).info().current().getVersion().getVersion())
-                  .isEqualTo("1");
+              Flyway flyway = context.getBean(Flyway.class);
+              assertThat(flyway.info().pending()).as("every migration applied").isEmpty();
+              assertThat(flyway.info().applied()).hasSizeGreaterThanOrEqualTo(1);
               Ledger ledger = context.getBean(Ledger.class);
               ledger.touchCluster("c1", "staging", Instant.parse("2026-01-01T00:00:00Z"));
               ledger.save(
