@@ -89,9 +89,14 @@ class SandboxClusterTest {
   }
 
   @Test
-  void isANewClusterWithAKubeSystemNamespace() {
-    assertThat(client.namespaces().withName("kube-system").get().getMetadata().getUid())
-        .isNotBlank();
+  void isANewClusterAtEveryStart() {
+    String uid = client.namespaces().withName("kube-system").get().getMetadata().getUid();
+    try (SandboxCluster other = SandboxCluster.start("127.0.0.1", 0, List.of());
+        KubernetesClient otherClient = other.newClient()) {
+      assertThat(otherClient.namespaces().withName("kube-system").get().getMetadata().getUid())
+          .isNotBlank()
+          .isNotEqualTo(uid);
+    }
   }
 
   @Test
