@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stagingcanary.cluster.ClusterReader;
 import io.stagingcanary.diff.ObservedState;
+import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.diff.Snapshot;
 import io.stagingcanary.fixtures.KindSpec;
 import io.stagingcanary.fixtures.SentinelLabels;
@@ -63,6 +64,59 @@ public class Inventory {
     }
     return new Listing(Snapshot.of(clock.instant(), objects, observed, unobserved), requests);
   }
+
+  /**
+   * Looks again, without the label selector, for sentinels the selected view lacks: an object whose
+   * sentinel label was stripped, or a same-named object created by someone else, is not gone. One
+   * LIST per namespace and kind, one GET per cluster-scoped name, only for apparent losses. A kind
+   * that cannot be read this way becomes unobserved: blind, never lost.
+   */
+  public Confirmation confirmAbsent(Snapshot snapshot, Map<ResourceKey, KindSpec> absent) {
+    Map<ResourceKey, ObservedState> objects = new LinkedHashMap<>(snapshot.objects());
+    Map<String, String> unobserved = new LinkedHashMap<>(snapshot.unobserved());
+    Map<KindSpec, Map<String, List<ResourceKey>>> byKindAndNamespace = new LinkedHashMap<>();
+    absent.forEach(
+        (key, kind) ->
+            byKindAndNamespace
+                .computeIfAbsent(kind, k -> new LinkedHashMap<>())
+                .computeIfAbsent(
+                    key.namespace() == null ? "" : key.namespace(), n -> new ArrayList<>())
+                .add(key));
+    int requests = 0;
+    for (var perKind : byKindAndNamespace.entrySet()) {
+      KindSpec kind = perKind.getKey();
+      try {
+        for (var perNamespace : perKind.getValue().entrySet()) {
+          if (kind.namespaced()) {
+            ClusterReader.Listing listing =
+                reader.listNamespace(kind, perNamespace.getKey(), pageSize);
+            requests += listing.requests();
+            for (GenericKubernetesResource item : listing.items()) {
+              ObservedState state = ObjectMaps.observe(item);
+              if (absent.containsKey(state.key())) {
+                objects.put(state.key(), state);
+              }
+            }
+          } else {
+            for (ResourceKey key : perNamespace.getValue()) {
+              requests++;
+              reader.get(kind, key).ifPresent(item -> objects.put(key, ObjectMaps.observe(item)));
+            }
+          }
+        }
+      } catch (KubernetesClientException e) {
+        requests++;
+        unobserved.put(kindId(kind), reason(e));
+      }
+    }
+    Set<String> observed = new LinkedHashSet<>(snapshot.observedKinds());
+    observed.removeAll(unobserved.keySet());
+    return new Confirmation(
+        new Snapshot(snapshot.takenAt(), objects, observed, unobserved), requests);
+  }
+
+  /** A snapshot completed by {@link #confirmAbsent} and the requests that took. */
+  public record Confirmation(Snapshot snapshot, int requests) {}
 
   public static String kindId(KindSpec kind) {
     return kind.apiVersion() + "/" + kind.kind();

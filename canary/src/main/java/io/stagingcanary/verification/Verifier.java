@@ -253,7 +253,8 @@ public class Verifier implements ChangeTrigger, DisposableBean {
         }
       }
     }
-    Snapshot snapshot = Snapshot.of(clock.instant(), objects, observed, Map.of());
+    Snapshot snapshot =
+        confirmAbsent(Snapshot.of(clock.instant(), objects, observed, Map.of()), subset);
     DiffResult diff = Diff.compare(subset, snapshot);
     Map<ResourceKey, SentinelResult> next = new HashMap<>(current);
     diff.results().forEach(r -> next.put(r.key(), r));
@@ -265,7 +266,10 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     Instant started = clock.instant();
     loadExpected();
     Inventory.Listing listing = inventory.list(kinds());
-    Snapshot snapshot = listing.snapshot();
+    Inventory.Confirmation confirmation =
+        inventory.confirmAbsent(
+            listing.snapshot(), absentFrom(listing.snapshot(), expected.values()));
+    Snapshot snapshot = confirmation.snapshot();
     DiffResult diff = Diff.compare(expected.values(), snapshot);
     Map<ResourceKey, SentinelResult> next = new HashMap<>();
     diff.results().forEach(r -> next.put(r.key(), r));
@@ -300,13 +304,33 @@ public class Verifier implements ChangeTrigger, DisposableBean {
         new VerificationResult(
             finished,
             Duration.between(started, finished),
-            listing.requests(),
+            listing.requests() + confirmation.requests(),
             state,
             countByState(),
             List.copyOf(snapshot.unobserved().keySet()),
             opened);
     lastVerification = result;
     return result;
+  }
+
+  private Snapshot confirmAbsent(Snapshot snapshot, Collection<ExpectedSentinel> sentinels) {
+    Map<ResourceKey, KindSpec> absent = absentFrom(snapshot, sentinels);
+    return absent.isEmpty() ? snapshot : inventory.confirmAbsent(snapshot, absent).snapshot();
+  }
+
+  /** Sentinels of observed kinds that the label-selected view lacks. */
+  private Map<ResourceKey, KindSpec> absentFrom(
+      Snapshot snapshot, Collection<ExpectedSentinel> sentinels) {
+    Map<ResourceKey, KindSpec> absent = new LinkedHashMap<>();
+    for (ExpectedSentinel sentinel : sentinels) {
+      SentinelFixture fixture = fixturesByKey.get(sentinel.key());
+      if (fixture != null
+          && snapshot.observes(sentinel.key())
+          && snapshot.get(sentinel.key()) == null) {
+        absent.put(sentinel.key(), fixture.kindSpec());
+      }
+    }
+    return absent;
   }
 
   private void checkSight() {

@@ -16,6 +16,7 @@ class CanaryPropertiesTest {
 
   @Configuration(proxyBeanMethods = false)
   @EnableConfigurationProperties(CanaryProperties.class)
+  @org.springframework.context.annotation.Import(PathBinding.class)
   static class Config {}
 
   private final ApplicationContextRunner runner =
@@ -50,7 +51,7 @@ class CanaryPropertiesTest {
             "canary.cluster-name=stage-eu-1",
             "canary.cluster-id=  abc  ",
             "canary.data-dir=/var/lib/canary",
-            "canary.fixtures.path=/etc/canary/fixtures",
+            "canary.fixtures.path=../fixtures",
             "canary.fixtures.sets=sandbox,openshift-online",
             "canary.api.token-file=/etc/canary/tokens",
             "canary.api.protect-reads=true",
@@ -61,6 +62,7 @@ class CanaryPropertiesTest {
               CanaryProperties p = context.getBean(CanaryProperties.class);
               assertThat(p.clusterName()).isEqualTo("stage-eu-1");
               assertThat(p.clusterIdOrNull()).isEqualTo("abc");
+              assertThat(p.fixtures().path()).isEqualTo(Path.of("..", "fixtures"));
               assertThat(p.fixtures().sets()).containsExactly("sandbox", "openshift-online");
               assertThat(p.api().tokenFile()).isEqualTo(Path.of("/etc/canary/tokens"));
               assertThat(p.api().protectReads()).isTrue();
