@@ -1,0 +1,58 @@
+package io.stagingcanary.controlplane;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * JUnit extension behind {@link RealControlPlane}: starts the shared {@link ControlPlane} lazily
+ * (once per JVM), registers it in the root store so it is stopped when the test run ends (a JVM
+ * shutdown hook stops it too), and resolves {@link ControlPlane} and {@link KubernetesClient}
+ * parameters.
+ *
+ * <p>Missing binaries skip the tests, unless the environment variable {@value #REQUIRED_ENV} is
+ * {@code true} (set it in CI so that a missing build step fails instead of skipping silently).
+ */
+public final class ControlPlaneExtension implements BeforeAllCallback, ParameterResolver {
+
+  public static final String REQUIRED_ENV = "CANARY_CONTROL_PLANE_REQUIRED";
+
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(ControlPlaneExtension.class);
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    controlPlane(context);
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    Class<?> type = parameter.getParameter().getType();
+    return type == ControlPlane.class || type == KubernetesClient.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    ControlPlane controlPlane = controlPlane(context);
+    return parameter.getParameter().getType() == ControlPlane.class
+        ? controlPlane
+        : controlPlane.client();
+  }
+
+  private static ControlPlane controlPlane(ExtensionContext context) {
+    ControlPlaneBinaries binaries = ControlPlaneBinaries.locate();
+    if (!binaries.missing().isEmpty()) {
+      if ("true".equalsIgnoreCase(System.getenv(REQUIRED_ENV))) {
+        throw new IllegalStateException(binaries.missingMessage());
+      }
+      Assumptions.abort(binaries.missingMessage());
+    }
+    return context
+        .getRoot()
+        .getStore(NAMESPACE)
+        .computeIfAbsent(ControlPlane.class, key -> ControlPlane.shared(), ControlPlane.class);
+  }
+}
