@@ -148,7 +148,8 @@ public final class ControlPlane implements AutoCloseable {
               .connectTimeout(Duration.ofSeconds(5))
               .build();
       Path tokens = runDir.resolve("tokens.csv");
-      Files.writeString(tokens, adminToken + "," + ADMIN_USER + ",canary-admin-uid,\"system:masters\"\n");
+      Files.writeString(
+          tokens, adminToken + "," + ADMIN_USER + ",canary-admin-uid,\"system:masters\"\n");
       kubeconfig = runDir.resolve("kubeconfig");
       Files.writeString(kubeconfig, kubeconfigYaml());
 
@@ -161,7 +162,10 @@ public final class ControlPlane implements AutoCloseable {
 
       apiServer =
           new ManagedProcess(
-              "kube-apiserver", apiServerCommand(tokens), log("kube-apiserver"), pid("kube-apiserver"));
+              "kube-apiserver",
+              apiServerCommand(tokens),
+              log("kube-apiserver"),
+              pid("kube-apiserver"));
       startApiServer();
 
       controllerManager =
@@ -332,8 +336,8 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /**
-   * Forces an etcd compaction to the current revision, so that every older resourceVersion is
-   * gone from etcd's history. Returns the revision compacted to.
+   * Forces an etcd compaction to the current revision, so that every older resourceVersion is gone
+   * from etcd's history. Returns the revision compacted to.
    */
   public long compact() {
     long revision = etcdRevision();
@@ -376,12 +380,15 @@ public final class ControlPlane implements AutoCloseable {
           .v1()
           .customResourceDefinitions()
           .withName(crd.getMetadata().getName())
-          .waitUntilCondition(ControlPlane::established, READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+          .waitUntilCondition(
+              ControlPlane::established, READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
     return installed;
   }
 
-  /** {@link #installCrds(Path)} for a directory on the test classpath, e.g. {@code crds/openshift}. */
+  /**
+   * {@link #installCrds(Path)} for a directory on the test classpath, e.g. {@code crds/openshift}.
+   */
   public List<CustomResourceDefinition> installCrdsFromClasspath(String directory) {
     URL url = ControlPlane.class.getClassLoader().getResource(directory);
     if (url == null) {

@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * Finds the control-plane binaries built by {@code canary/src/test/control-plane/build.sh}.
  *
- * <p>Lookup order: environment variable {@value #BIN_ENV}, system property {@value
- * #BIN_PROPERTY}, else {@code ${STAGING_CANARY_CACHE:-~/.cache/staging-canary}/control-plane/
+ * <p>Lookup order: environment variable {@value #BIN_ENV}, system property {@value #BIN_PROPERTY},
+ * else {@code ${STAGING_CANARY_CACHE:-~/.cache/staging-canary}/control-plane/
  * <KUBERNETES_VERSION>/bin} with the version from {@code versions.env}.
  */
 public record ControlPlaneBinaries(Path directory, Map<String, String> versions) {

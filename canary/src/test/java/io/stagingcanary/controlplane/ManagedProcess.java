@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One control-plane process: started with its output appended to a log file and its pid recorded
- * in a pid file, so that a later run can kill what a crashed run left behind.
+ * One control-plane process: started with its output appended to a log file and its pid recorded in
+ * a pid file, so that a later run can kill what a crashed run left behind.
  */
 final class ManagedProcess {
 
@@ -93,8 +93,8 @@ final class ManagedProcess {
   }
 
   /**
-   * Kills the process recorded in {@code pidFile} by a previous (crashed) run, if it still runs
-   * the expected binary.
+   * Kills the process recorded in {@code pidFile} by a previous (crashed) run, if it still runs the
+   * expected binary.
    */
   static void killLeftover(Path pidFile, String binaryName) {
     if (!Files.isRegularFile(pidFile)) {

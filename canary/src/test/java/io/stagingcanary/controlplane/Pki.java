@@ -35,8 +35,8 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Certificates and keys of the test control plane, generated in pure Java (BouncyCastle builds
- * the X.509 structures; keys are JDK EC P-256 keys). Written as PEM files the Go binaries read.
+ * Certificates and keys of the test control plane, generated in pure Java (BouncyCastle builds the
+ * X.509 structures; keys are JDK EC P-256 keys). Written as PEM files the Go binaries read.
  */
 final class Pki {
 
@@ -104,8 +104,7 @@ final class Pki {
                   Extension.extendedKeyUsage,
                   false,
                   new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-              GeneralName[] names =
-                  new GeneralName[SERVING_DNS_NAMES.size() + SERVING_IPS.size()];
+              GeneralName[] names = new GeneralName[SERVING_DNS_NAMES.size() + SERVING_IPS.size()];
               int i = 0;
               for (String dns : SERVING_DNS_NAMES) {
                 names[i++] = new GeneralName(GeneralName.dNSName, dns);
@@ -113,7 +112,8 @@ final class Pki {
               for (String ip : SERVING_IPS) {
                 names[i++] = new GeneralName(GeneralName.iPAddress, ip);
               }
-              builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+              builder.addExtension(
+                  Extension.subjectAlternativeName, false, new GeneralNames(names));
             });
 
     KeyPair serviceAccountKeys = newKeyPair();
@@ -182,7 +182,8 @@ final class Pki {
     try {
       return new JcaX509CertificateConverter()
           .getCertificate(
-              builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
+              builder.build(
+                  new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException(e);
     }
@@ -195,7 +196,8 @@ final class Pki {
   }
 
   private static void writePem(Path file, String type, byte[] der) throws IOException {
-    String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+    String body =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
     Files.writeString(
         file, "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n");
   }
