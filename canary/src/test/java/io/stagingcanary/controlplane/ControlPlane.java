@@ -63,6 +63,8 @@ public final class ControlPlane implements AutoCloseable {
           "serviceaccount-controller",
           "serviceaccount-token-controller",
           "deployment-controller",
+          // PVCs get the kubernetes.io/pvc-protection finalizer; this controller removes it.
+          "persistentvolumeclaim-protection-controller",
           "root-ca-certificate-publisher-controller");
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
@@ -299,6 +301,13 @@ public final class ControlPlane implements AutoCloseable {
 
   public Path logFile(String process) {
     return log(process);
+  }
+
+  /** A DNS-1123 name unique within this JVM run, for namespaces and objects of one test. */
+  public static String uniqueName(String prefix) {
+    byte[] random = new byte[4];
+    new SecureRandom().nextBytes(random);
+    return prefix + "-" + HexFormat.of().formatHex(random);
   }
 
   // ------------------------------------------------------------------------------ tools
