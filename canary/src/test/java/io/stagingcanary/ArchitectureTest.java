@@ -3,9 +3,12 @@ package io.stagingcanary;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +55,50 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideOutsideOfPackages("io.stagingcanary.diff..", "io.stagingcanary.rules..", "java..")
+        .check(mainClasses);
+  }
+
+  /** fabric8 calls that change a cluster. */
+  static final Set<String> WRITE_METHODS =
+      Set.of(
+          "create",
+          "createOr",
+          "createOrReplace",
+          "update",
+          "replace",
+          "delete",
+          "withGracePeriod",
+          "patch",
+          "edit",
+          "serverSideApply",
+          "apply",
+          "accept",
+          "updateStatus",
+          "patchStatus",
+          "editStatus",
+          "sendAsync");
+
+  static final DescribedPredicate<JavaMethodCall> CLUSTER_WRITE =
+      DescribedPredicate.describe(
+          "a fabric8 call that writes to a cluster",
+          call ->
+              WRITE_METHODS.contains(call.getName())
+                  && call.getTargetOwner()
+                      .getPackageName()
+                      .startsWith("io.fabric8.kubernetes.client"));
+
+  @Test
+  void onlyTheGuardedPathWritesToACluster() {
+    noClasses()
+        .that()
+        .doNotHaveFullyQualifiedName("io.stagingcanary.seeding.GuardedMutations")
+        .and()
+        .resideOutsideOfPackage("io.stagingcanary.sandbox..")
+        .should()
+        .callMethodWhere(CLUSTER_WRITE)
+        .because(
+            "every create, update and delete goes through GuardedMutations (strict ownership);"
+                + " the sandbox only bootstraps its own in-process server")
         .check(mainClasses);
   }
 

@@ -1,0 +1,61 @@
+package io.stagingcanary.cluster;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stagingcanary.diff.ResourceKey;
+import io.stagingcanary.fixtures.KindSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/** Read-only access to the cluster: single GETs and paginated, label-selected LISTs. */
+@Component
+public class ClusterReader {
+
+  /** Objects per LIST page; large enough to keep requests few, small enough to bound memory. */
+  public static final int DEFAULT_PAGE_SIZE = 500;
+
+  private final KubernetesClient client;
+
+  public ClusterReader(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public Optional<GenericKubernetesResource> get(KindSpec kind, ResourceKey key) {
+    var resources = client.genericKubernetesResources(Kinds.context(kind));
+    var named =
+        kind.namespaced()
+            ? resources.inNamespace(key.namespace()).withName(key.name())
+            : resources.withName(key.name());
+    return Optional.ofNullable(named.get());
+  }
+
+  /** Every object of a kind matching the label selector, in all namespaces, page by page. */
+  public Listing list(KindSpec kind, String labelSelector, int pageSize) {
+    var resources = client.genericKubernetesResources(Kinds.context(kind));
+    List<GenericKubernetesResource> items = new ArrayList<>();
+    String continueToken = null;
+    int pages = 0;
+    do {
+      ListOptions options =
+          new ListOptionsBuilder()
+              .withLabelSelector(labelSelector)
+              .withLimit((long) pageSize)
+              .withContinue(continueToken)
+              .build();
+      GenericKubernetesResourceList page =
+          kind.namespaced() ? resources.inAnyNamespace().list(options) : resources.list(options);
+      pages++;
+      items.addAll(page.getItems());
+      continueToken = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+    } while (continueToken != null && !continueToken.isEmpty());
+    return new Listing(List.copyOf(items), pages);
+  }
+
+  /** The result of one paginated LIST: the objects and how many requests it took. */
+  public record Listing(List<GenericKubernetesResource> items, int requests) {}
+}

@@ -1,0 +1,222 @@
+package io.stagingcanary.seeding;
+
+import static io.stagingcanary.seeding.MutationResult.Operation.CREATE;
+import static io.stagingcanary.seeding.MutationResult.Operation.DELETE;
+import static io.stagingcanary.seeding.MutationResult.Operation.UPDATE;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.stagingcanary.cluster.Kinds;
+import io.stagingcanary.diff.ResourceKey;
+import io.stagingcanary.fixtures.KindSpec;
+import io.stagingcanary.fixtures.SentinelLabels;
+import io.stagingcanary.store.Ledger;
+import io.stagingcanary.store.LedgerEntry;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one path through which the agent writes to a cluster (strict ownership matching).
+ *
+ * <ul>
+ *   <li>create: only objects that do not exist; the server's AlreadyExists answer is the check, so
+ *       an object created by someone else a moment earlier is refused, never overwritten;
+ *   <li>update and delete: only objects that carry {@code stagingcanary.io/sentinel=true} and whose
+ *       uid equals the ledger's; the uid and the resourceVersion just read are sent as
+ *       preconditions, so a replacement between read and write makes the server refuse the call.
+ * </ul>
+ *
+ * An ArchUnit test keeps every other class from calling fabric8's write methods.
+ */
+@Component
+public class GuardedMutations {
+
+  private static final long WRITE_TIMEOUT_SECONDS = 30;
+
+  private final KubernetesClient client;
+  private final Ledger ledger;
+  private BetweenReadAndWrite betweenReadAndWrite = key -> {};
+
+  public GuardedMutations(KubernetesClient client, Ledger ledger) {
+    this.client = client;
+    this.ledger = ledger;
+  }
+
+  /** Test seam: runs after the guard has read the target and before it writes. */
+  interface BetweenReadAndWrite {
+    void run(ResourceKey key);
+  }
+
+  void setBetweenReadAndWrite(BetweenReadAndWrite hook) {
+    this.betweenReadAndWrite = hook;
+  }
+
+  /** Creates {@code desired} only if nothing with its identity exists. */
+  public MutationResult create(KindSpec kind, ResourceKey key, Map<String, Object> desired) {
+    requireSentinelLabel(desired, key);
+    betweenReadAndWrite.run(key);
+    GenericKubernetesResource body = toResource(desired);
+    body.getMetadata().setUid(null);
+    body.getMetadata().setResourceVersion(null);
+    try {
+      var resources = client.genericKubernetesResources(Kinds.context(kind));
+      GenericKubernetesResource created =
+          kind.namespaced()
+              ? resources.inNamespace(key.namespace()).resource(body).create()
+              : resources.resource(body).create();
+      return new MutationResult.Done(
+          CREATE, created.getMetadata().getUid(), created.getMetadata().getResourceVersion());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return new MutationResult.Refused(CREATE, "a same-named object already exists");
+      }
+      throw e;
+    }
+  }
+
+  /** Replaces a sentinel the ledger owns with {@code desired}, keeping its uid. */
+  public MutationResult update(
+      String clusterId, KindSpec kind, ResourceKey key, Map<String, Object> desired) {
+    requireSentinelLabel(desired, key);
+    Ownership ownership = verifyOwnership(clusterId, kind, key, UPDATE);
+    if (ownership.refusal() != null) {
+      return ownership.refusal();
+    }
+    GenericKubernetesResource body = toResource(desired);
+    body.getMetadata().setUid(ownership.entry().uid());
+    body.getMetadata().setResourceVersion(ownership.live().getMetadata().getResourceVersion());
+    betweenReadAndWrite.run(key);
+    try {
+      var resources = client.genericKubernetesResources(Kinds.context(kind));
+      GenericKubernetesResource updated =
+          kind.namespaced()
+              ? resources.inNamespace(key.namespace()).resource(body).update()
+              : resources.resource(body).update();
+      return new MutationResult.Done(
+          UPDATE, updated.getMetadata().getUid(), updated.getMetadata().getResourceVersion());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409 || e.getCode() == 422 || e.getCode() == 404) {
+        return new MutationResult.Refused(UPDATE, "the server refused the update: " + reason(e));
+      }
+      throw e;
+    }
+  }
+
+  /** Deletes a sentinel the ledger owns, with uid and resourceVersion preconditions. */
+  public MutationResult delete(String clusterId, KindSpec kind, ResourceKey key) {
+    Ownership ownership = verifyOwnership(clusterId, kind, key, DELETE);
+    if (ownership.refusal() != null) {
+      return ownership.refusal();
+    }
+    String uid = ownership.entry().uid();
+    String resourceVersion = ownership.live().getMetadata().getResourceVersion();
+    betweenReadAndWrite.run(key);
+    Map<String, Object> preconditions = new LinkedHashMap<>();
+    preconditions.put("uid", uid);
+    if (resourceVersion != null) {
+      preconditions.put("resourceVersion", resourceVersion);
+    }
+    Map<String, Object> options = new LinkedHashMap<>();
+    options.put("apiVersion", "v1");
+    options.put("kind", "DeleteOptions");
+    options.put("propagationPolicy", "Background");
+    options.put("preconditions", preconditions);
+    int status = sendDelete(Kinds.path(kind, key.namespace(), key.name()), options);
+    if (status == 200 || status == 202) {
+      return new MutationResult.Done(DELETE, uid, resourceVersion);
+    }
+    if (status == 404) {
+      return new MutationResult.Refused(DELETE, "the object is already gone");
+    }
+    return new MutationResult.Refused(
+        DELETE, "the server refused the delete (HTTP " + status + "): preconditions not met");
+  }
+
+  private Ownership verifyOwnership(
+      String clusterId, KindSpec kind, ResourceKey key, MutationResult.Operation operation) {
+    Optional<LedgerEntry> entry = ledger.find(clusterId, key);
+    if (entry.isEmpty() || entry.get().uid() == null) {
+      return Ownership.refused(operation, "not in the ledger: the canary never created it");
+    }
+    var resources = client.genericKubernetesResources(Kinds.context(kind));
+    GenericKubernetesResource live =
+        kind.namespaced()
+            ? resources.inNamespace(key.namespace()).withName(key.name()).get()
+            : resources.withName(key.name()).get();
+    if (live == null) {
+      return Ownership.refused(operation, "the object is gone");
+    }
+    Map<String, String> labels = live.getMetadata().getLabels();
+    if (labels == null || !"true".equals(labels.get(SentinelLabels.SENTINEL))) {
+      return Ownership.refused(
+          operation, "the object does not carry " + SentinelLabels.SELECTOR + ": not ours");
+    }
+    if (!entry.get().uid().equals(live.getMetadata().getUid())) {
+      return Ownership.refused(
+          operation,
+          "uid "
+              + live.getMetadata().getUid()
+              + " differs from the ledger's "
+              + entry.get().uid()
+              + ": the object was replaced");
+    }
+    return new Ownership(entry.get(), live, null);
+  }
+
+  private int sendDelete(String path, Map<String, Object> options) {
+    HttpClient http = client.getHttpClient();
+    String base = client.getMasterUrl().toString().replaceAll("/+$", "");
+    HttpRequest request =
+        http.newHttpRequestBuilder()
+            .uri(base + path)
+            .delete("application/json", Serialization.asJson(options))
+            .build();
+    try {
+      HttpResponse<String> response =
+          http.sendAsync(request, String.class).get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return response.code();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KubernetesClientException("interrupted while deleting " + path, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new KubernetesClientException("delete of " + path + " failed", e);
+    }
+  }
+
+  private static void requireSentinelLabel(Map<String, Object> desired, ResourceKey key) {
+    Object metadata = desired.get("metadata");
+    Object labels = metadata instanceof Map<?, ?> m ? m.get("labels") : null;
+    Object value = labels instanceof Map<?, ?> l ? l.get(SentinelLabels.SENTINEL) : null;
+    if (!"true".equals(value)) {
+      throw new IllegalArgumentException(
+          key + " lacks " + SentinelLabels.SELECTOR + ": the agent only writes sentinels");
+    }
+  }
+
+  private static GenericKubernetesResource toResource(Map<String, Object> manifest) {
+    return Serialization.unmarshal(Serialization.asJson(manifest), GenericKubernetesResource.class);
+  }
+
+  private static String reason(KubernetesClientException e) {
+    return e.getStatus() != null && e.getStatus().getMessage() != null
+        ? e.getStatus().getMessage()
+        : e.getMessage();
+  }
+
+  private record Ownership(
+      LedgerEntry entry, GenericKubernetesResource live, MutationResult.Refused refusal) {
+    static Ownership refused(MutationResult.Operation operation, String reason) {
+      return new Ownership(null, null, new MutationResult.Refused(operation, reason));
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package io.stagingcanary.seeding;
+
+import io.stagingcanary.fixtures.SentinelFixture;
+
+/** What one seeding pass did with one sentinel. */
+public record SeedOutcome(SentinelFixture sentinel, Result result, String detail) {
+
+  /** The possible results for one sentinel. */
+  public enum Result {
+    /** Created now and recorded in the ledger. */
+    CREATED,
+    /** Present and owned; the fixture changed, so the agent updated it. */
+    UPDATED,
+    /** Present, owned and as applied: nothing to do. */
+    UNCHANGED,
+    /** A same-named object that is not the canary's holds the identity; never touched. */
+    CONFLICT,
+    /** In the ledger but gone from the cluster: a loss, left for detection to report. */
+    MISSING
+  }
+}

@@ -1,0 +1,57 @@
+package io.stagingcanary.seeding;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stagingcanary.cluster.ClusterIdentity;
+import io.stagingcanary.config.CanaryProperties;
+import io.stagingcanary.fixtures.FixtureCatalog;
+import io.stagingcanary.store.Ledger;
+import java.time.Clock;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+/**
+ * Startup: resolve which cluster this is, record it, seed the chosen sets, announce completion.
+ * Fixtures were validated before this runs; an unreachable cluster stops startup.
+ */
+@Component
+class SeedingRunner implements ApplicationRunner {
+
+  private final KubernetesClient client;
+  private final CanaryProperties properties;
+  private final FixtureCatalog fixtures;
+  private final SeedingService seeding;
+  private final SeedingState state;
+  private final Ledger ledger;
+  private final Clock clock;
+  private final ApplicationEventPublisher events;
+
+  SeedingRunner(
+      KubernetesClient client,
+      CanaryProperties properties,
+      FixtureCatalog fixtures,
+      SeedingService seeding,
+      SeedingState state,
+      Ledger ledger,
+      Clock clock,
+      ApplicationEventPublisher events) {
+    this.client = client;
+    this.properties = properties;
+    this.fixtures = fixtures;
+    this.seeding = seeding;
+    this.state = state;
+    this.ledger = ledger;
+    this.clock = clock;
+    this.events = events;
+  }
+
+  @Override
+  public void run(ApplicationArguments args) {
+    ClusterIdentity cluster = ClusterIdentity.resolve(client, properties);
+    ledger.touchCluster(cluster.id(), cluster.name(), clock.instant());
+    SeedReport report = seeding.seed(cluster, fixtures.sets());
+    state.record(cluster, report);
+    events.publishEvent(new SeedingCompleted(cluster, report));
+  }
+}

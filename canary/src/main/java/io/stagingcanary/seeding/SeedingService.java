@@ -1,0 +1,237 @@
+package io.stagingcanary.seeding;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.stagingcanary.cluster.ClusterIdentity;
+import io.stagingcanary.cluster.ClusterReader;
+import io.stagingcanary.diff.ResourceKey;
+import io.stagingcanary.fixtures.Fingerprints;
+import io.stagingcanary.fixtures.KindSpec;
+import io.stagingcanary.fixtures.SentinelFixture;
+import io.stagingcanary.fixtures.SentinelLabels;
+import io.stagingcanary.fixtures.SentinelSet;
+import io.stagingcanary.fixtures.TenantFixture;
+import io.stagingcanary.seeding.SeedOutcome.Result;
+import io.stagingcanary.store.Ledger;
+import io.stagingcanary.store.LedgerEntry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Seeds sentinel sets idempotently: creates what has never been seeded, updates owned sentinels
+ * whose fixture changed, leaves everything else alone. A sentinel that the ledger knows but the
+ * cluster lacks is a loss and is NOT re-created here (no silent self-healing).
+ */
+@Service
+public class SeedingService {
+
+  private static final Logger log = LoggerFactory.getLogger(SeedingService.class);
+
+  private final ClusterReader reader;
+  private final GuardedMutations mutations;
+  private final Ledger ledger;
+  private final Clock clock;
+
+  public SeedingService(
+      ClusterReader reader, GuardedMutations mutations, Ledger ledger, Clock clock) {
+    this.reader = reader;
+    this.mutations = mutations;
+    this.ledger = ledger;
+    this.clock = clock;
+  }
+
+  public SeedReport seed(ClusterIdentity cluster, List<SentinelSet> sets) {
+    String runId = "seed-" + UUID.randomUUID().toString().substring(0, 8);
+    Instant started = clock.instant();
+    Map<ResourceKey, LedgerEntry> owned = new HashMap<>();
+    for (LedgerEntry entry : ledger.findAll(cluster.id())) {
+      owned.put(entry.key(), entry);
+    }
+    List<SeedOutcome> outcomes = new ArrayList<>();
+    for (SentinelSet set : sets) {
+      for (KindSpec kind : set.kinds()) {
+        List<SentinelFixture> ofKind = sentinelsOfKind(set, kind);
+        if (ofKind.isEmpty()) {
+          continue;
+        }
+        Map<ResourceKey, GenericKubernetesResource> live = listSentinels(set, kind);
+        for (SentinelFixture sentinel : ofKind) {
+          SeedOutcome outcome =
+              seedOne(cluster, sentinel, owned.get(sentinel.key()), live.get(sentinel.key()));
+          logOutcome(runId, outcome);
+          outcomes.add(outcome);
+        }
+      }
+    }
+    SeedReport report =
+        new SeedReport(
+            runId, cluster.id(), started, Duration.between(started, clock.instant()), outcomes);
+    log.info(
+        "Seeding {} on cluster {} finished in {} ms: {}",
+        runId,
+        cluster.name(),
+        report.took().toMillis(),
+        report.counts());
+    return report;
+  }
+
+  private SeedOutcome seedOne(
+      ClusterIdentity cluster,
+      SentinelFixture sentinel,
+      LedgerEntry entry,
+      GenericKubernetesResource live) {
+    String fingerprint = Fingerprints.of(sentinel.manifest());
+    if (entry == null) {
+      if (live != null) {
+        return new SeedOutcome(
+            sentinel,
+            Result.CONFLICT,
+            "an object labelled as a sentinel exists but is not in this cluster's ledger"
+                + " (uid "
+                + live.getMetadata().getUid()
+                + "); it is left untouched");
+      }
+      Instant seededAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+      Map<String, Object> desired = withSeededAt(sentinel.manifest(), seededAt);
+      MutationResult result = mutations.create(sentinel.kindSpec(), sentinel.key(), desired);
+      if (result instanceof MutationResult.Done done) {
+        ledger.save(
+            new LedgerEntry(
+                cluster.id(),
+                sentinel.key(),
+                sentinel.set(),
+                sentinel.tenant(),
+                done.uid(),
+                done.resourceVersion(),
+                fingerprint,
+                Serialization.asJson(desired),
+                seededAt,
+                1));
+        return new SeedOutcome(sentinel, Result.CREATED, "uid " + done.uid());
+      }
+      return new SeedOutcome(
+          sentinel, Result.CONFLICT, ((MutationResult.Refused) result).reason() + "; untouched");
+    }
+    if (live == null) {
+      return new SeedOutcome(
+          sentinel, Result.MISSING, "seeded as uid " + entry.uid() + " but no longer present");
+    }
+    if (!entry.uid().equals(live.getMetadata().getUid())) {
+      return new SeedOutcome(
+          sentinel,
+          Result.CONFLICT,
+          "replaced: uid " + live.getMetadata().getUid() + " is not the seeded " + entry.uid());
+    }
+    if (fingerprint.equals(entry.fingerprint())) {
+      return new SeedOutcome(sentinel, Result.UNCHANGED, "uid " + entry.uid());
+    }
+    Map<String, Object> desired = withSeededAt(sentinel.manifest(), entry.seededAt());
+    MutationResult result =
+        mutations.update(cluster.id(), sentinel.kindSpec(), sentinel.key(), desired);
+    if (result instanceof MutationResult.Done done) {
+      ledger.save(
+          new LedgerEntry(
+              cluster.id(),
+              sentinel.key(),
+              sentinel.set(),
+              sentinel.tenant(),
+              entry.uid(),
+              done.resourceVersion(),
+              fingerprint,
+              Serialization.asJson(desired),
+              entry.seededAt(),
+              entry.generation()));
+      return new SeedOutcome(sentinel, Result.UPDATED, "fixture changed; uid " + entry.uid());
+    }
+    return new SeedOutcome(
+        sentinel, Result.CONFLICT, ((MutationResult.Refused) result).reason() + "; untouched");
+  }
+
+  private Map<ResourceKey, GenericKubernetesResource> listSentinels(
+      SentinelSet set, KindSpec kind) {
+    String selector = SentinelLabels.SELECTOR + "," + SentinelLabels.SET + "=" + set.name();
+    Map<ResourceKey, GenericKubernetesResource> byKey = new HashMap<>();
+    for (GenericKubernetesResource item :
+        reader.list(kind, selector, ClusterReader.DEFAULT_PAGE_SIZE).items()) {
+      byKey.put(
+          new ResourceKey(
+              kind.apiVersion(),
+              kind.kind(),
+              kind.namespaced() ? item.getMetadata().getNamespace() : null,
+              item.getMetadata().getName()),
+          item);
+    }
+    return byKey;
+  }
+
+  private static List<SentinelFixture> sentinelsOfKind(SentinelSet set, KindSpec kind) {
+    List<SentinelFixture> result = new ArrayList<>();
+    for (TenantFixture tenant : set.tenants()) {
+      for (SentinelFixture sentinel : tenant.sentinels()) {
+        if (sentinel.kindSpec().equals(kind)) {
+          result.add(sentinel);
+        }
+      }
+    }
+    return result;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> withSeededAt(Map<String, Object> manifest, Instant seededAt) {
+    Map<String, Object> copy = deepCopy(manifest);
+    Map<String, Object> metadata =
+        (Map<String, Object>) copy.computeIfAbsent("metadata", k -> new LinkedHashMap<>());
+    Map<String, Object> annotations =
+        (Map<String, Object>) metadata.computeIfAbsent("annotations", k -> new LinkedHashMap<>());
+    annotations.put(SentinelLabels.SEEDED_AT, seededAt.toString());
+    return copy;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> deepCopy(Map<String, Object> source) {
+    Map<String, Object> copy = new LinkedHashMap<>();
+    source.forEach((key, value) -> copy.put(key, deepCopyValue(value)));
+    return copy;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object deepCopyValue(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      return deepCopy((Map<String, Object>) map);
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(SeedingService::deepCopyValue).toList();
+    }
+    return value;
+  }
+
+  private static void logOutcome(String runId, SeedOutcome outcome) {
+    SentinelFixture s = outcome.sentinel();
+    switch (outcome.result()) {
+      case CONFLICT, MISSING ->
+          log.warn(
+              "{} set={} tenant={} {}: {} — {}",
+              runId,
+              s.set(),
+              s.tenant(),
+              s.key(),
+              outcome.result(),
+              outcome.detail());
+      case CREATED, UPDATED ->
+          log.debug(
+              "{} set={} tenant={} {}: {}", runId, s.set(), s.tenant(), s.key(), outcome.result());
+      case UNCHANGED -> {}
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.stagingcanary.seeding;
+
+import io.stagingcanary.cluster.ClusterIdentity;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/** The cluster the agent resolved at startup and the last seeding pass. */
+@Component
+public class SeedingState {
+
+  private volatile ClusterIdentity cluster;
+  private volatile SeedReport lastReport;
+
+  void record(ClusterIdentity cluster, SeedReport report) {
+    this.cluster = cluster;
+    this.lastReport = report;
+  }
+
+  public Optional<ClusterIdentity> cluster() {
+    return Optional.ofNullable(cluster);
+  }
+
+  public Optional<SeedReport> lastReport() {
+    return Optional.ofNullable(lastReport);
+  }
+}
