@@ -1,8 +1,9 @@
 package io.stagingcanary.controlplane;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -13,15 +14,26 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * shutdown hook stops it too), and resolves {@link ControlPlane} and {@link KubernetesClient}
  * parameters.
  *
- * <p>Missing binaries skip the tests, unless the environment variable {@value #REQUIRED_ENV} is
- * {@code true} (set it in CI so that a missing build step fails instead of skipping silently).
+ * <p>Missing binaries skip the tests (reported as skipped, with the build command as reason),
+ * unless the environment variable {@value #REQUIRED_ENV} is {@code true} (set it in CI so that a
+ * missing build step fails instead of skipping silently).
  */
-public final class ControlPlaneExtension implements BeforeAllCallback, ParameterResolver {
+public final class ControlPlaneExtension
+    implements ExecutionCondition, BeforeAllCallback, ParameterResolver {
 
   public static final String REQUIRED_ENV = "CANARY_CONTROL_PLANE_REQUIRED";
 
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(ControlPlaneExtension.class);
+
+  @Override
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    ControlPlaneBinaries binaries = ControlPlaneBinaries.locate();
+    if (binaries.missing().isEmpty() || required()) {
+      return ConditionEvaluationResult.enabled("control-plane binaries in " + binaries.directory());
+    }
+    return ConditionEvaluationResult.disabled(binaries.missingMessage());
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -45,14 +57,17 @@ public final class ControlPlaneExtension implements BeforeAllCallback, Parameter
   private static ControlPlane controlPlane(ExtensionContext context) {
     ControlPlaneBinaries binaries = ControlPlaneBinaries.locate();
     if (!binaries.missing().isEmpty()) {
-      if ("true".equalsIgnoreCase(System.getenv(REQUIRED_ENV))) {
-        throw new IllegalStateException(binaries.missingMessage());
-      }
-      Assumptions.abort(binaries.missingMessage());
+      // Only reached when required (otherwise the execution condition disabled the test).
+      throw new IllegalStateException(
+          binaries.missingMessage() + " (" + REQUIRED_ENV + "=true: not skipping)");
     }
     return context
         .getRoot()
         .getStore(NAMESPACE)
         .computeIfAbsent(ControlPlane.class, key -> ControlPlane.shared(), ControlPlane.class);
+  }
+
+  private static boolean required() {
+    return "true".equalsIgnoreCase(System.getenv(REQUIRED_ENV));
   }
 }

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,7 +115,11 @@ class WatchExpiryIT {
     assertThat(compactedTo).isGreaterThan(Long.parseLong(createdAt));
 
     WatchOutcome expired = watchPodTemplatesFrom(createdAt);
-    WatcherException gone = expired.closedWith.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    await("watch from compacted resourceVersion " + createdAt + " is closed by the server")
+        .atMost(TIMEOUT)
+        .until(expired.closedWith::isDone);
+    WatcherException gone = expired.closedWith.join();
+    assertThat(gone).as("closed with an error, not normally").isNotNull();
     assertThat(gone.isHttpGone()).as("410 Gone, got %s", gone.getMessage()).isTrue();
     assertThat(expired.modified).isEmpty();
 
