@@ -198,17 +198,19 @@ public final class ControlPlane implements AutoCloseable {
 
   /** Stops everything; idempotent. Called by the shutdown hook and the JUnit root store. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    if (client != null) {
-      client.close();
-    }
-    for (ManagedProcess process : new ManagedProcess[] {controllerManager, apiServer, etcd}) {
-      if (process != null) {
-        process.stop(STOP_GRACE);
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (client != null) {
+        client.close();
+      }
+      for (ManagedProcess process : new ManagedProcess[] {controllerManager, apiServer, etcd}) {
+        if (process != null) {
+          process.stop(STOP_GRACE);
+        }
       }
     }
     synchronized (ControlPlane.class) {
@@ -559,14 +561,20 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   private static CompletableFuture<String> readAsync(InputStream stream) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (stream) {
-            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+    CompletableFuture<String> result = new CompletableFuture<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (stream) {
+                result.complete(new String(stream.readAllBytes(), StandardCharsets.UTF_8));
+              } catch (IOException e) {
+                result.completeExceptionally(e);
+              }
+            },
+            "control-plane-tool-output");
+    reader.setDaemon(true);
+    reader.start();
+    return result;
   }
 
   private static int freePort() {

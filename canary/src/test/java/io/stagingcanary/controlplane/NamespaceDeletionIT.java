@@ -167,36 +167,42 @@ class NamespaceDeletionIT {
                 namespaces.events(RecordingHandler.Type.DELETE).stream()
                     .anyMatch(e -> e.name().equals(ns)));
 
+    // Order by the resourceVersions the events carry: on this single etcd they are its revisions,
+    // so they order the writes themselves, whatever the delivery order across the informers.
     long terminating =
         namespaces.eventsAfter(beforeDelete).stream()
             .filter(e -> "Terminating".equals(e.object().getStatus().getPhase()))
-            .mapToLong(RecordingHandler.Event::sequence)
+            .mapToLong(NamespaceDeletionIT::revision)
             .min()
             .orElseThrow();
     long firstContentDelete =
         events(handlers, RecordingHandler.Type.DELETE)
-            .mapToLong(RecordingHandler.Event::sequence)
+            .mapToLong(NamespaceDeletionIT::revision)
             .min()
+            .orElseThrow();
+    long lastContentDelete =
+        events(handlers, RecordingHandler.Type.DELETE)
+            .mapToLong(NamespaceDeletionIT::revision)
+            .max()
             .orElseThrow();
     long namespaceDeleted =
         namespaces.events(RecordingHandler.Type.DELETE).stream()
-            .mapToLong(RecordingHandler.Event::sequence)
+            .mapToLong(NamespaceDeletionIT::revision)
             .min()
             .orElseThrow();
     assertThat(terminating)
-        .as("Terminating is observed before any content object is deleted")
+        .as("the namespace turns Terminating before any content object is deleted")
         .isLessThan(firstContentDelete);
-    long lastContentDelete =
-        events(handlers, RecordingHandler.Type.DELETE)
-            .mapToLong(RecordingHandler.Event::sequence)
-            .max()
-            .orElseThrow();
     assertThat(lastContentDelete)
         .as("every content object is deleted before the namespace itself")
         .isLessThan(namespaceDeleted);
     assertThat(events(handlers, RecordingHandler.Type.DELETE).filter(e -> e.finalStateUnknown()))
         .as("deletions arrive as watch events, not as relist guesses")
         .isEmpty();
+  }
+
+  private static long revision(RecordingHandler.Event<? extends HasMetadata> event) {
+    return Long.parseLong(event.object().getMetadata().getResourceVersion());
   }
 
   private static <T extends HasMetadata> RecordingHandler<T> track(
