@@ -69,6 +69,13 @@ public final class ControlPlane implements AutoCloseable {
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+  /**
+   * kube-apiserver finishes its graceful termination within milliseconds but then often keeps the
+   * process alive until open watch connections go away; after this it is killed.
+   */
+  private static final Duration API_SERVER_STOP_GRACE = Duration.ofSeconds(5);
+
   private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(120);
 
   private static ControlPlane shared;
@@ -207,10 +214,14 @@ public final class ControlPlane implements AutoCloseable {
       if (client != null) {
         client.close();
       }
-      for (ManagedProcess process : new ManagedProcess[] {controllerManager, apiServer, etcd}) {
-        if (process != null) {
-          process.stop(STOP_GRACE);
-        }
+      if (controllerManager != null) {
+        controllerManager.stop(STOP_GRACE);
+      }
+      if (apiServer != null) {
+        apiServer.stop(API_SERVER_STOP_GRACE);
+      }
+      if (etcd != null) {
+        etcd.stop(STOP_GRACE);
       }
     }
     synchronized (ControlPlane.class) {
@@ -222,7 +233,10 @@ public final class ControlPlane implements AutoCloseable {
 
   /** Stops kube-apiserver (etcd and kube-controller-manager keep running). */
   public synchronized void stopApiServer() {
-    apiServer.stop(STOP_GRACE);
+    long started = System.nanoTime();
+    apiServer.stop(API_SERVER_STOP_GRACE);
+    System.err.printf(
+        "[control-plane] kube-apiserver stopped in %.1f s%n", (System.nanoTime() - started) / 1e9);
   }
 
   /**
@@ -230,6 +244,7 @@ public final class ControlPlane implements AutoCloseable {
    * until it is ready.
    */
   public synchronized void startApiServer() {
+    long started = System.nanoTime();
     try {
       apiServer.start();
     } catch (IOException e) {
@@ -239,6 +254,8 @@ public final class ControlPlane implements AutoCloseable {
         apiServer,
         "kube-apiserver /readyz",
         () -> httpOk(URI.create(apiServerUrl() + "/readyz"), true, "ok"));
+    System.err.printf(
+        "[control-plane] kube-apiserver ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
   }
 
   public synchronized boolean isApiServerRunning() {
