@@ -117,6 +117,7 @@ build_binary() {
   log "built ${name} ($(du -h "${bin_dir}/${name}" | cut -f1))"
 }
 trap 'rm -f "${bin_dir}"/.*.tmp.$$ "${bin_dir}"/.*.version.tmp' EXIT
+trap 'echo "error: control-plane build failed (line ${LINENO}: ${BASH_COMMAND})" >&2' ERR
 
 build_date="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
@@ -148,10 +149,17 @@ if needs kube-apiserver kube-controller-manager kubectl; then
   k8s_dir="${work_dir}/kubernetes-${KUBERNETES_VERSION}"
   mkdir -p "${k8s_dir}"
   log "resolving k8s.io/kubernetes v${KUBERNETES_VERSION}"
-  k8s_gomod="$(cd "${k8s_dir}" && GOFLAGS= go mod download -json "k8s.io/kubernetes@v${KUBERNETES_VERSION}" |
-    sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')"
+  download_json="$(cd "${k8s_dir}" &&
+    GOFLAGS= go mod download -json "k8s.io/kubernetes@v${KUBERNETES_VERSION}" 2>&1)" || true
+  if grep -q '"Error"' <<< "${download_json}"; then
+    echo "error: cannot download k8s.io/kubernetes v${KUBERNETES_VERSION}:" >&2
+    grep '"Error"' <<< "${download_json}" >&2
+    exit 1
+  fi
+  k8s_gomod="$(sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p' <<< "${download_json}")"
   if [[ ! -f "${k8s_gomod}" ]]; then
-    echo "error: could not download the go.mod of k8s.io/kubernetes v${KUBERNETES_VERSION}" >&2
+    echo "error: could not download the go.mod of k8s.io/kubernetes v${KUBERNETES_VERSION}:" >&2
+    echo "${download_json}" >&2
     exit 1
   fi
   # k8s.io/kubernetes requires its staging modules as v0.0.0 and replaces them with
