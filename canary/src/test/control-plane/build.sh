@@ -96,6 +96,16 @@ build_flags=(-trimpath -buildvcs=false)
 
 log "building ${missing[*]} into ${bin_dir} with $(go version | awk '{print $3}')"
 
+# Runs "go get" quietly (its module download chatter goes to a log file, shown on failure).
+go_get() {
+  local log_file="${work_dir}/go-get.log"
+  if ! go get "$@" > "${log_file}" 2>&1; then
+    cat "${log_file}" >&2
+    echo "error: go get $* failed" >&2
+    return 1
+  fi
+}
+
 needs() {
   local name
   for name in "${missing[@]}"; do
@@ -133,7 +143,7 @@ GOMOD
   rm -f "${etcd_dir}/go.sum"
   log "resolving go.etcd.io/etcd/server/v3 and etcdctl/v3 v${ETCD_VERSION}"
   (cd "${etcd_dir}" &&
-    go get "go.etcd.io/etcd/server/v3@v${ETCD_VERSION}" "go.etcd.io/etcd/etcdctl/v3@v${ETCD_VERSION}")
+    go_get "go.etcd.io/etcd/server/v3@v${ETCD_VERSION}" "go.etcd.io/etcd/etcdctl/v3@v${ETCD_VERSION}")
   etcd_ldflags="-X go.etcd.io/etcd/api/v3/version.GitSHA=v${ETCD_VERSION}"
   # In etcd 3.5/3.6 the etcd server's main package is the root of go.etcd.io/etcd/server/v3.
   if needs etcd; then
@@ -183,9 +193,10 @@ if needs kube-apiserver kube-controller-manager kubectl; then
     echo ")"
   } > "${k8s_dir}/go.mod"
   rm -f "${k8s_dir}/go.sum"
+  log "resolving the modules of kube-apiserver, kube-controller-manager, kubectl"
   (cd "${k8s_dir}" &&
-    go get "k8s.io/kubernetes@v${KUBERNETES_VERSION}" &&
-    go get "k8s.io/kubernetes/cmd/kube-apiserver@v${KUBERNETES_VERSION}" \
+    go_get "k8s.io/kubernetes@v${KUBERNETES_VERSION}" &&
+    go_get "k8s.io/kubernetes/cmd/kube-apiserver@v${KUBERNETES_VERSION}" \
       "k8s.io/kubernetes/cmd/kube-controller-manager@v${KUBERNETES_VERSION}" \
       "k8s.io/kubernetes/cmd/kubectl@v${KUBERNETES_VERSION}")
 
