@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,6 +33,7 @@ public class ApiTokens {
   private volatile FileTime loadedAt;
   private volatile List<byte[]> fileDigests = List.of();
 
+  @Autowired
   public ApiTokens(CanaryProperties properties, ObjectProvider<FallbackTokenSource> fallback) {
     this(properties, fallback, System.getenv(ENVIRONMENT_VARIABLE));
   }

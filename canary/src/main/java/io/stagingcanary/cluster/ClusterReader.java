@@ -34,6 +34,26 @@ public class ClusterReader {
     return Optional.ofNullable(named.get());
   }
 
+  /** Every object of a namespaced kind in one namespace, whatever its labels, page by page. */
+  public Listing listNamespace(KindSpec kind, String namespace, int pageSize) {
+    var resources = client.genericKubernetesResources(Kinds.context(kind)).inNamespace(namespace);
+    List<GenericKubernetesResource> items = new ArrayList<>();
+    String continueToken = null;
+    int pages = 0;
+    do {
+      GenericKubernetesResourceList page =
+          resources.list(
+              new ListOptionsBuilder()
+                  .withLimit((long) pageSize)
+                  .withContinue(continueToken)
+                  .build());
+      pages++;
+      items.addAll(page.getItems());
+      continueToken = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+    } while (continueToken != null && !continueToken.isEmpty());
+    return new Listing(List.copyOf(items), pages);
+  }
+
   /** Every object of a kind matching the label selector, in all namespaces, page by page. */
   public Listing list(KindSpec kind, String labelSelector, int pageSize) {
     var resources = client.genericKubernetesResources(Kinds.context(kind));

@@ -1,6 +1,7 @@
 package io.stagingcanary.config;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -8,6 +9,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -28,7 +30,47 @@ public record CanaryProperties(
     @NotNull @DefaultValue("./data") Path dataDir,
     @Valid @NotNull @DefaultValue Fixtures fixtures,
     @Valid @NotNull @DefaultValue Api api,
-    @Valid @NotNull @DefaultValue Sandbox sandbox) {
+    @Valid @NotNull @DefaultValue Sandbox sandbox,
+    @Valid @NotNull @DefaultValue Verification verification,
+    @Valid @NotNull @DefaultValue Incidents incidents,
+    @Valid @NotNull @DefaultValue Reseed reseed) {
+
+  /** Periodic authoritative verification: one paginated LIST per kind. */
+  public record Verification(
+      @NotNull @DefaultValue("60s") Duration interval,
+      @Min(1) @Max(10000) @DefaultValue("500") int pageSize) {
+
+    @AssertTrue(message = "canary.verification.interval must be at least 1s")
+    public boolean isIntervalValid() {
+      return interval == null || interval.compareTo(Duration.ofSeconds(1)) >= 0;
+    }
+  }
+
+  /** How changes are grouped into incidents. */
+  public record Incidents(
+      @NotNull @DefaultValue("5s") Duration groupWindow,
+      @DefaultValue("true") boolean reportEnvironmentReset) {
+
+    /** The longest grouping window allowed. */
+    public static final Duration MAX_GROUP_WINDOW = Duration.ofSeconds(30);
+
+    @AssertTrue(message = "canary.incidents.group-window must be between 0s and 30s")
+    public boolean isGroupWindowValid() {
+      return groupWindow == null
+          || (!groupWindow.isNegative() && groupWindow.compareTo(MAX_GROUP_WINDOW) <= 0);
+    }
+  }
+
+  /** When lost sentinels are re-created: only ever after their loss is stored as an incident. */
+  public record Reseed(@NotNull @DefaultValue("after-incident") ReseedMode mode) {}
+
+  /** Re-seeding policy. */
+  public enum ReseedMode {
+    /** Re-create lost sentinels as soon as their incident is sealed and stored. */
+    AFTER_INCIDENT,
+    /** Only on {@code POST /api/v1/incidents/{id}/reseed}. */
+    MANUAL
+  }
 
   /** Where sentinel sets come from and which of them to seed. */
   public record Fixtures(
@@ -44,9 +86,9 @@ public record CanaryProperties(
       @NotBlank @DefaultValue("127.0.0.1") String host,
       Path kubeconfig) {
 
-    /** The kubeconfig path, defaulting to {@code <data-dir>/sandbox/kubeconfig}. */
+    /** The kubeconfig path, defaulting to {@code <data-dir>/kubeconfig}. */
     public Path kubeconfigOr(Path dataDir) {
-      return kubeconfig != null ? kubeconfig : dataDir.resolve("sandbox").resolve("kubeconfig");
+      return kubeconfig != null ? kubeconfig : dataDir.resolve("kubeconfig");
     }
   }
 

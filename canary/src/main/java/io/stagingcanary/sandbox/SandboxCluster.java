@@ -60,6 +60,7 @@ public final class SandboxCluster implements AutoCloseable {
               new io.fabric8.kubernetes.api.model.NamespaceBuilder()
                   .withNewMetadata()
                   .withName("kube-system")
+                  .withUid(UUID.randomUUID().toString())
                   .endMetadata()
                   .build())
           .create();

@@ -1,6 +1,7 @@
 package io.stagingcanary.seeding;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stagingcanary.cluster.ClusterIdentity;
 import io.stagingcanary.cluster.ClusterReader;
@@ -19,10 +20,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +87,76 @@ public class SeedingService {
         report.took().toMillis(),
         report.counts());
     return report;
+  }
+
+  /**
+   * Re-creates lost sentinels of a stored incident: each gets a new uid in the ledger and a bumped
+   * seed generation. The guarded path still refuses anything that exists.
+   */
+  public List<SeedOutcome> reseed(
+      ClusterIdentity cluster, List<SentinelFixture> lost, String incidentId) {
+    List<SeedOutcome> outcomes = new ArrayList<>();
+    for (SentinelFixture sentinel : seedingOrder(lost)) {
+      Optional<LedgerEntry> entry = ledger.find(cluster.id(), sentinel.key());
+      if (entry.isEmpty()) {
+        continue;
+      }
+      Instant seededAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+      Map<String, Object> desired = withSeededAt(sentinel.manifest(), seededAt);
+      SeedOutcome outcome;
+      try {
+        MutationResult result = mutations.create(sentinel.kindSpec(), sentinel.key(), desired);
+        if (result instanceof MutationResult.Done done) {
+          ledger.save(
+              new LedgerEntry(
+                  cluster.id(),
+                  sentinel.key(),
+                  sentinel.set(),
+                  sentinel.tenant(),
+                  done.uid(),
+                  done.resourceVersion(),
+                  Fingerprints.of(sentinel.manifest()),
+                  Serialization.asJson(desired),
+                  seededAt,
+                  entry.get().generation() + 1));
+          outcome =
+              new SeedOutcome(
+                  sentinel,
+                  Result.CREATED,
+                  "re-seeded after "
+                      + incidentId
+                      + " as generation "
+                      + (entry.get().generation() + 1));
+        } else {
+          outcome =
+              new SeedOutcome(
+                  sentinel,
+                  Result.CONFLICT,
+                  ((MutationResult.Refused) result).reason() + "; untouched");
+        }
+      } catch (KubernetesClientException e) {
+        outcome =
+            new SeedOutcome(
+                sentinel, Result.MISSING, "re-seed failed, will retry: " + e.getMessage());
+      }
+      logOutcome(incidentId, outcome);
+      outcomes.add(outcome);
+    }
+    log.info(
+        "Re-seeded {} sentinels after {}",
+        outcomes.stream().filter(o -> o.result() == Result.CREATED).count(),
+        incidentId);
+    return outcomes;
+  }
+
+  /** Cluster-scoped kinds (namespaces first) before namespaced ones. */
+  private static List<SentinelFixture> seedingOrder(List<SentinelFixture> sentinels) {
+    return sentinels.stream()
+        .sorted(
+            Comparator.comparing((SentinelFixture s) -> s.kindSpec().namespaced())
+                .thenComparing(s -> !"Namespace".equals(s.key().kind()))
+                .thenComparing(SentinelFixture::key))
+        .toList();
   }
 
   private SeedOutcome seedOne(

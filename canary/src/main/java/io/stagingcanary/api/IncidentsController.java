@@ -1,0 +1,94 @@
+package io.stagingcanary.api;
+
+import io.stagingcanary.incident.Incident;
+import io.stagingcanary.incident.IncidentStore;
+import io.stagingcanary.seeding.SeedOutcome;
+import io.stagingcanary.verification.Verifier;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/** Incidents with their grouped diffs; JSON, or the rendered diff as text or Markdown. */
+@RestController
+@RequestMapping("/api/v1/incidents")
+class IncidentsController {
+
+  private static final String MARKDOWN = "text/markdown";
+
+  private final IncidentStore incidents;
+  private final Verifier verifier;
+  private final CurrentCluster cluster;
+
+  IncidentsController(IncidentStore incidents, Verifier verifier, CurrentCluster cluster) {
+    this.incidents = incidents;
+    this.verifier = verifier;
+    this.cluster = cluster;
+  }
+
+  @GetMapping
+  List<Incident> list(@RequestParam(defaultValue = "100") int limit) {
+    return incidents.list(cluster.get().id(), Math.max(1, Math.min(limit, 1000)));
+  }
+
+  @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+  Incident get(@PathVariable String id) {
+    return find(id);
+  }
+
+  @GetMapping(value = "/{id}", produces = MediaType.TEXT_PLAIN_VALUE)
+  String text(@PathVariable String id) {
+    Incident incident = find(id);
+    return incident.id()
+        + " "
+        + incident.type()
+        + " opened "
+        + incident.openedAt()
+        + "\n"
+        + incident.text();
+  }
+
+  @GetMapping(value = "/{id}", produces = MARKDOWN)
+  String markdown(@PathVariable String id) {
+    Incident incident = find(id);
+    return "# Incident " + incident.id() + "\n\n" + incident.markdown();
+  }
+
+  @PostMapping("/{id}/reseed")
+  Map<String, Object> reseed(@PathVariable String id) {
+    find(id);
+    try {
+      List<SeedOutcome> outcomes = verifier.reseed(id);
+      return Map.of(
+          "incident",
+          id,
+          "reseeded",
+          outcomes.stream()
+              .map(
+                  o ->
+                      Map.of(
+                          "sentinel",
+                          o.sentinel().key().id(),
+                          "result",
+                          o.result(),
+                          "detail",
+                          o.detail()))
+              .toList());
+    } catch (IllegalArgumentException e) {
+      throw new ResponseStatusException(HttpStatus.CONFLICT, e.getMessage());
+    }
+  }
+
+  private Incident find(String id) {
+    return incidents
+        .find(id)
+        .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no incident " + id));
+  }
+}

@@ -1,0 +1,77 @@
+package io.stagingcanary.api;
+
+import io.stagingcanary.cluster.ClusterIdentity;
+import io.stagingcanary.incident.Incident;
+import io.stagingcanary.incident.IncidentStore;
+import io.stagingcanary.verification.SentinelState;
+import io.stagingcanary.verification.SentinelStates;
+import io.stagingcanary.verification.SentinelView;
+import io.stagingcanary.verification.VerificationResult;
+import io.stagingcanary.verification.Verifier;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The agent's overall state, and full verifications on demand. */
+@RestController
+@RequestMapping("/api/v1")
+class StatusController {
+
+  private final Verifier verifier;
+  private final SentinelStates states;
+  private final IncidentStore incidents;
+  private final CurrentCluster cluster;
+
+  StatusController(
+      Verifier verifier, SentinelStates states, IncidentStore incidents, CurrentCluster cluster) {
+    this.verifier = verifier;
+    this.states = states;
+    this.incidents = incidents;
+    this.cluster = cluster;
+  }
+
+  /** The answer of {@code GET /api/v1/status}. */
+  record Status(
+      String state,
+      String cluster,
+      String clusterId,
+      int expected,
+      int present,
+      Map<SentinelState, Integer> byState,
+      List<String> openIncidents,
+      Instant blindSince,
+      String blindReason,
+      VerificationResult lastVerification,
+      Instant lastSuccessfulVerification) {}
+
+  @GetMapping("/status")
+  Status status() {
+    ClusterIdentity identity = cluster.get();
+    List<SentinelView> views = states.list(identity);
+    Map<SentinelState, Integer> byState = new EnumMap<>(SentinelState.class);
+    views.forEach(v -> byState.merge(v.state(), 1, Integer::sum));
+    return new Status(
+        verifier.state().name(),
+        identity.name(),
+        identity.id(),
+        views.size(),
+        byState.getOrDefault(SentinelState.PRESENT, 0),
+        byState,
+        incidents.open(identity.id()).stream().map(Incident::id).toList(),
+        verifier.blindSince().orElse(null),
+        verifier.blindReason().orElse(null),
+        verifier.lastVerification().orElse(null),
+        verifier.lastSuccessfulVerification().orElse(null));
+  }
+
+  @PostMapping("/verifications")
+  VerificationResult verify() {
+    cluster.get();
+    return verifier.verifyNow();
+  }
+}

@@ -1,0 +1,64 @@
+package io.stagingcanary.diff;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What the agent saw at one instant: the objects of the kinds it could list, the kinds it could
+ * list (as {@code apiVersion/kind}) and, for kinds it could not, why. Blind is not lost.
+ *
+ * @param unobserved reason per kind that could not be listed, e.g. "forbidden"
+ */
+public record Snapshot(
+    Instant takenAt,
+    Map<ResourceKey, ObservedState> objects,
+    Set<String> observedKinds,
+    Map<String, String> unobserved) {
+
+  public Snapshot {
+    Objects.requireNonNull(takenAt, "takenAt");
+    objects = Collections.unmodifiableMap(new TreeMap<>(objects));
+    observedKinds = Collections.unmodifiableSet(new TreeSet<>(observedKinds));
+    unobserved = Collections.unmodifiableMap(new TreeMap<>(unobserved));
+  }
+
+  /** A snapshot of the given objects; {@code observedKinds} lists what was actually listed. */
+  public static Snapshot of(
+      Instant takenAt,
+      Collection<ObservedState> objects,
+      Set<String> observedKinds,
+      Map<String, String> unobserved) {
+    Map<ResourceKey, ObservedState> byKey = new TreeMap<>();
+    for (ObservedState state : objects) {
+      byKey.put(state.key(), state);
+    }
+    return new Snapshot(takenAt, byKey, observedKinds, unobserved);
+  }
+
+  /** The kind id used in {@link #observedKinds()}, e.g. {@code v1/PersistentVolumeClaim}. */
+  public static String kindOf(ResourceKey key) {
+    return key.apiVersion() + "/" + key.kind();
+  }
+
+  /** Whether the kind of {@code key} was listed, so absence means the object is gone. */
+  public boolean observes(ResourceKey key) {
+    String kind = kindOf(key);
+    return observedKinds.contains(kind) && !unobserved.containsKey(kind);
+  }
+
+  /** Why the kind of {@code key} was not observed. */
+  public String blindReason(ResourceKey key) {
+    return unobserved.getOrDefault(kindOf(key), "kind not observed");
+  }
+
+  /** The object with this key, or null. */
+  public ObservedState get(ResourceKey key) {
+    return objects.get(key);
+  }
+}

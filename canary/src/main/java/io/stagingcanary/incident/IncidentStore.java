@@ -1,0 +1,24 @@
+package io.stagingcanary.incident;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Durable incidents, kept in the ledger database. */
+public interface IncidentStore {
+
+  void insert(Incident incident);
+
+  /** Replaces the incident's mutable fields (sealed/resolved times, items, renderings). */
+  void update(Incident incident);
+
+  Optional<Incident> find(String id);
+
+  /** Newest first. */
+  List<Incident> list(String clusterId, int limit);
+
+  /** Incidents of this cluster that are not resolved. */
+  List<Incident> open(String clusterId);
+
+  void resolve(String id, Instant at);
+}

@@ -1,0 +1,538 @@
+package io.stagingcanary.verification;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.stagingcanary.cluster.ClusterIdentity;
+import io.stagingcanary.config.CanaryProperties;
+import io.stagingcanary.diff.Diff;
+import io.stagingcanary.diff.DiffResult;
+import io.stagingcanary.diff.ExpectedSentinel;
+import io.stagingcanary.diff.ObservedState;
+import io.stagingcanary.diff.ResourceKey;
+import io.stagingcanary.diff.SentinelResult;
+import io.stagingcanary.diff.Snapshot;
+import io.stagingcanary.diff.StatusType;
+import io.stagingcanary.fixtures.FixtureCatalog;
+import io.stagingcanary.fixtures.KindSpec;
+import io.stagingcanary.fixtures.SentinelFixture;
+import io.stagingcanary.incident.Incident;
+import io.stagingcanary.incident.IncidentResolved;
+import io.stagingcanary.incident.IncidentSealed;
+import io.stagingcanary.incident.IncidentStore;
+import io.stagingcanary.inventory.Inventory;
+import io.stagingcanary.inventory.ObjectMaps;
+import io.stagingcanary.seeding.SeedOutcome;
+import io.stagingcanary.seeding.SeedingCompleted;
+import io.stagingcanary.seeding.SeedingService;
+import io.stagingcanary.store.Ledger;
+import io.stagingcanary.store.LedgerEntry;
+import io.stagingcanary.watch.ChangeTrigger;
+import io.stagingcanary.watch.SentinelInformers;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+
+/**
+ * Knows what happened to every sentinel. Events from the informers mark identities dirty and the
+ * state is re-read from the caches (sub-second detection); a full, paginated LIST per kind runs at
+ * startup, every {@code canary.verification.interval}, on demand and whenever sight returns. A kind
+ * that cannot be observed makes its sentinels UNKNOWN and the agent BLIND — never MISSING.
+ *
+ * <p>All state changes happen on one thread; readers see immutable snapshots.
+ */
+@Service
+public class Verifier implements ChangeTrigger, DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(Verifier.class);
+  private static final Duration HEALTH_CHECK = Duration.ofMillis(500);
+
+  private final CanaryProperties properties;
+  private final Ledger ledger;
+  private final FixtureCatalog fixtures;
+  private final Inventory inventory;
+  private final SeedingService seeding;
+  private final Clock clock;
+  private final ApplicationEventPublisher events;
+  private final SentinelInformers informers;
+  private final IncidentAssembler incidents;
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "canary-verifier");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private final Map<ResourceKey, Instant> dirty = new ConcurrentHashMap<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+
+  private ClusterIdentity cluster;
+  private Map<ResourceKey, ExpectedSentinel> expected = Map.of();
+  private Map<ResourceKey, SentinelFixture> fixturesByKey = Map.of();
+  private Map<ResourceKey, LedgerEntry> ledgerByKey = Map.of();
+  private volatile Map<ResourceKey, SentinelResult> current = Map.of();
+  private volatile AgentState state = AgentState.STARTING;
+  private volatile Instant blindSince;
+  private volatile String blindReason;
+  private volatile VerificationResult lastVerification;
+  private volatile Instant lastSuccessfulVerification;
+
+  public Verifier(
+      CanaryProperties properties,
+      Ledger ledger,
+      FixtureCatalog fixtures,
+      Inventory inventory,
+      SeedingService seeding,
+      KubernetesClient client,
+      IncidentStore store,
+      Clock clock,
+      ApplicationEventPublisher events) {
+    this.properties = properties;
+    this.ledger = ledger;
+    this.fixtures = fixtures;
+    this.inventory = inventory;
+    this.seeding = seeding;
+    this.clock = clock;
+    this.events = events;
+    this.informers = new SentinelInformers(client, clock);
+    this.incidents =
+        new IncidentAssembler(store, clock, this::incidentSealed, this::incidentResolved);
+    inventory.setPageSize(properties.verification().pageSize());
+  }
+
+  /** After startup seeding: verify everything once, then watch. Blocks until verified. */
+  @EventListener
+  public void onSeeded(SeedingCompleted completed) {
+    call(
+        () -> {
+          start(completed);
+          return null;
+        });
+  }
+
+  private void start(SeedingCompleted completed) {
+    cluster = completed.cluster();
+    Map<ResourceKey, SentinelFixture> byKey = new LinkedHashMap<>();
+    fixtures.sentinels().forEach(s -> byKey.put(s.key(), s));
+    fixturesByKey = byKey;
+    incidents.restore(cluster);
+    detectEnvironmentReset(completed);
+    verifyFull(Incident.DetectedBy.STARTUP);
+    informers.start(kinds(), this);
+    long interval = properties.verification().interval().toMillis();
+    executor.scheduleWithFixedDelay(
+        () -> guarded(() -> verifyFull(Incident.DetectedBy.VERIFICATION)),
+        interval,
+        interval,
+        TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(
+        () -> guarded(this::checkSight),
+        HEALTH_CHECK.toMillis(),
+        HEALTH_CHECK.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  // ---- triggers
+
+  @Override
+  public void dirty(ResourceKey key, Instant eventSeenAt) {
+    dirty.merge(key, eventSeenAt, (a, b) -> a.isBefore(b) ? a : b);
+    if (drainScheduled.compareAndSet(false, true)) {
+      executor.execute(() -> guarded(this::drainDirty));
+    }
+  }
+
+  /** Runs a full verification now and returns what it found. */
+  public VerificationResult verifyNow() {
+    return call(() -> verifyFull(Incident.DetectedBy.VERIFICATION));
+  }
+
+  /** Re-creates the lost sentinels of an open incident (mode {@code manual}). */
+  public List<SeedOutcome> reseed(String incidentId) {
+    return call(
+        () -> {
+          Incident incident =
+              incidents
+                  .openIncident(incidentId)
+                  .orElseThrow(
+                      () -> new IllegalArgumentException("no open incident " + incidentId));
+          return reseedLost(incident);
+        });
+  }
+
+  // ---- state for readers
+
+  public AgentState state() {
+    return state;
+  }
+
+  public Map<ResourceKey, SentinelResult> current() {
+    return current;
+  }
+
+  public Optional<VerificationResult> lastVerification() {
+    return Optional.ofNullable(lastVerification);
+  }
+
+  public Optional<Instant> lastSuccessfulVerification() {
+    return Optional.ofNullable(lastSuccessfulVerification);
+  }
+
+  public Optional<Instant> blindSince() {
+    return Optional.ofNullable(blindSince);
+  }
+
+  public Optional<String> blindReason() {
+    return Optional.ofNullable(blindReason);
+  }
+
+  public Optional<ClusterIdentity> cluster() {
+    return Optional.ofNullable(cluster);
+  }
+
+  // ---- the work, on the verifier thread
+
+  private void drainDirty() {
+    drainScheduled.set(false);
+    if (cluster == null || blindSince != null) {
+      return;
+    }
+    Map<ResourceKey, Instant> batch = new HashMap<>();
+    for (ResourceKey key : List.copyOf(dirty.keySet())) {
+      Instant seen = dirty.remove(key);
+      if (seen != null && expected.containsKey(key)) {
+        batch.put(key, seen);
+      }
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    Set<KindSpec> kinds = new LinkedHashSet<>();
+    List<ExpectedSentinel> subset = new ArrayList<>();
+    for (ResourceKey key : batch.keySet()) {
+      SentinelFixture fixture = fixturesByKey.get(key);
+      if (fixture != null && informers.healthy(fixture.kindSpec())) {
+        kinds.add(fixture.kindSpec());
+        subset.add(expected.get(key));
+      }
+    }
+    if (subset.isEmpty()) {
+      return;
+    }
+    List<ObservedState> objects = new ArrayList<>();
+    Set<String> observed = new LinkedHashSet<>();
+    for (KindSpec kind : kinds) {
+      observed.add(Inventory.kindId(kind));
+      for (GenericKubernetesResource item : informers.cached(kind)) {
+        ObservedState state = ObjectMaps.observe(item);
+        if (batch.containsKey(state.key())) {
+          objects.add(state);
+        }
+      }
+    }
+    Snapshot snapshot =
+        confirmAbsent(Snapshot.of(clock.instant(), objects, observed, Map.of()), subset);
+    DiffResult diff = Diff.compare(subset, snapshot);
+    Map<ResourceKey, SentinelResult> next = new HashMap<>(current);
+    diff.results().forEach(r -> next.put(r.key(), r));
+    current = Map.copyOf(next);
+    handle(diff.results(), Incident.DetectedBy.WATCH, null, null);
+  }
+
+  private VerificationResult verifyFull(Incident.DetectedBy detectedBy) {
+    Instant started = clock.instant();
+    loadExpected();
+    Inventory.Listing listing = inventory.list(kinds());
+    Inventory.Confirmation confirmation =
+        inventory.confirmAbsent(
+            listing.snapshot(), absentFrom(listing.snapshot(), expected.values()));
+    Snapshot snapshot = confirmation.snapshot();
+    DiffResult diff = Diff.compare(expected.values(), snapshot);
+    Map<ResourceKey, SentinelResult> next = new HashMap<>();
+    diff.results().forEach(r -> next.put(r.key(), r));
+    current = Map.copyOf(next);
+    Instant blindFrom = null;
+    Instant blindTo = null;
+    if (!snapshot.unobserved().isEmpty()) {
+      if (blindSince == null) {
+        blindSince = started;
+        log.warn("Cluster {} is BLIND: {}", cluster.name(), snapshot.unobserved());
+      }
+      blindReason = String.join("; ", describe(snapshot.unobserved()));
+    } else if (blindSince != null) {
+      blindFrom = blindSince;
+      blindTo = clock.instant();
+      log.info(
+          "Cluster {} is visible again after {}",
+          cluster.name(),
+          Duration.between(blindFrom, blindTo));
+      blindSince = null;
+      blindReason = null;
+    }
+    List<String> opened = handle(diff.results(), detectedBy, blindFrom, blindTo);
+    if (detectedBy != Incident.DetectedBy.STARTUP) {
+      reseedOpenIncidents();
+    }
+    Instant finished = clock.instant();
+    if (snapshot.unobserved().isEmpty()) {
+      lastSuccessfulVerification = finished;
+    }
+    VerificationResult result =
+        new VerificationResult(
+            finished,
+            Duration.between(started, finished),
+            listing.requests() + confirmation.requests(),
+            state,
+            countByState(),
+            List.copyOf(snapshot.unobserved().keySet()),
+            opened);
+    lastVerification = result;
+    return result;
+  }
+
+  private Snapshot confirmAbsent(Snapshot snapshot, Collection<ExpectedSentinel> sentinels) {
+    Map<ResourceKey, KindSpec> absent = absentFrom(snapshot, sentinels);
+    return absent.isEmpty() ? snapshot : inventory.confirmAbsent(snapshot, absent).snapshot();
+  }
+
+  /** Sentinels of observed kinds that the label-selected view lacks. */
+  private Map<ResourceKey, KindSpec> absentFrom(
+      Snapshot snapshot, Collection<ExpectedSentinel> sentinels) {
+    Map<ResourceKey, KindSpec> absent = new LinkedHashMap<>();
+    for (ExpectedSentinel sentinel : sentinels) {
+      SentinelFixture fixture = fixturesByKey.get(sentinel.key());
+      if (fixture != null
+          && snapshot.observes(sentinel.key())
+          && snapshot.get(sentinel.key()) == null) {
+        absent.put(sentinel.key(), fixture.kindSpec());
+      }
+    }
+    return absent;
+  }
+
+  private void checkSight() {
+    if (cluster == null) {
+      return;
+    }
+    Optional<String> blindKind =
+        informers.kinds().stream()
+            .map(kind -> informers.blindReason(kind).map(r -> kind.kind() + ": " + r))
+            .flatMap(Optional::stream)
+            .findFirst();
+    if (blindKind.isPresent()) {
+      if (blindSince == null) {
+        blindSince = clock.instant();
+        log.warn("Cluster {} is BLIND: {}", cluster.name(), blindKind.get());
+      }
+      blindReason = blindKind.get();
+      updateState();
+    } else if (blindSince != null) {
+      verifyFull(Incident.DetectedBy.VERIFICATION);
+    }
+  }
+
+  private List<String> handle(
+      Collection<SentinelResult> results,
+      Incident.DetectedBy detectedBy,
+      Instant blindFrom,
+      Instant blindTo) {
+    List<String> opened = incidents.accept(results, detectedBy, blindFrom, blindTo);
+    if (!opened.isEmpty()) {
+      Duration window = properties.incidents().groupWindow();
+      if (window.isZero()) {
+        incidents.seal();
+      } else {
+        executor.schedule(() -> guarded(incidents::seal), window.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
+    incidents.resolveRecovered(current);
+    updateState();
+    return opened;
+  }
+
+  private void incidentSealed(Incident incident) {
+    log.warn(
+        "Incident {} ({}, detected by {}) on cluster {}: {}\n{}",
+        incident.id(),
+        incident.type(),
+        incident.detectedBy(),
+        incident.clusterName(),
+        incident.headline(),
+        incident.text());
+    events.publishEvent(new IncidentSealed(incident));
+    if (incident.type() == Incident.Type.SENTINEL_LOSS
+        && properties.reseed().mode() == CanaryProperties.ReseedMode.AFTER_INCIDENT) {
+      reseedLost(incident);
+    }
+  }
+
+  private void incidentResolved(Incident incident) {
+    log.info("Incident {} resolved: every sentinel in it is back", incident.id());
+    events.publishEvent(new IncidentResolved(incident));
+  }
+
+  private void reseedOpenIncidents() {
+    if (properties.reseed().mode() != CanaryProperties.ReseedMode.AFTER_INCIDENT) {
+      return;
+    }
+    for (Incident incident : incidents.openSealed()) {
+      if (incident.type() == Incident.Type.SENTINEL_LOSS) {
+        reseedLost(incident);
+      }
+    }
+  }
+
+  /** Re-creates the incident's sentinels that are missing now; only ever for a stored incident. */
+  private List<SeedOutcome> reseedLost(Incident incident) {
+    List<SentinelFixture> lost = new ArrayList<>();
+    for (Incident.Item item : incident.items()) {
+      SentinelResult now = current.get(item.key());
+      SentinelFixture fixture = fixturesByKey.get(item.key());
+      if (fixture != null && now != null && now.type() == StatusType.MISSING) {
+        lost.add(fixture);
+      }
+    }
+    if (lost.isEmpty()) {
+      return List.of();
+    }
+    List<SeedOutcome> outcomes = seeding.reseed(cluster, lost, incident.id());
+    loadExpected();
+    return outcomes;
+  }
+
+  private void detectEnvironmentReset(SeedingCompleted completed) {
+    if (!properties.incidents().reportEnvironmentReset()) {
+      return;
+    }
+    boolean ownedBefore =
+        completed.report().outcomes().stream()
+            .anyMatch(
+                o ->
+                    o.result() == SeedOutcome.Result.UNCHANGED
+                        || o.result() == SeedOutcome.Result.UPDATED
+                        || o.result() == SeedOutcome.Result.MISSING);
+    if (ownedBefore) {
+      return;
+    }
+    ledger.clusters().stream()
+        .filter(c -> c.clusterName().equals(cluster.name()) && !c.clusterId().equals(cluster.id()))
+        .filter(c -> ledger.count(c.clusterId()) > 0)
+        .max((a, b) -> a.lastSeenAt().compareTo(b.lastSeenAt()))
+        .ifPresent(
+            previous ->
+                incidents.environmentReset(
+                    previous.clusterId(), ledger.count(previous.clusterId())));
+  }
+
+  private void loadExpected() {
+    Map<ResourceKey, ExpectedSentinel> next = new LinkedHashMap<>();
+    Map<ResourceKey, LedgerEntry> entries = new HashMap<>();
+    for (LedgerEntry entry : ledger.findAll(cluster.id())) {
+      if (!fixturesByKey.containsKey(entry.key())) {
+        continue;
+      }
+      ExpectedSentinel known = expected.get(entry.key());
+      LedgerEntry previous = ledgerByKey.get(entry.key());
+      boolean unchanged =
+          known != null
+              && previous != null
+              && previous.uid().equals(entry.uid())
+              && previous.fingerprint().equals(entry.fingerprint());
+      next.put(
+          entry.key(),
+          unchanged
+              ? known
+              : new ExpectedSentinel(
+                  entry.key(),
+                  entry.set(),
+                  entry.tenant(),
+                  entry.uid(),
+                  ObjectMaps.fromJson(entry.manifestJson())));
+      entries.put(entry.key(), entry);
+    }
+    expected = next;
+    ledgerByKey = entries;
+  }
+
+  private List<KindSpec> kinds() {
+    Set<KindSpec> kinds = new LinkedHashSet<>();
+    fixturesByKey.values().forEach(s -> kinds.add(s.kindSpec()));
+    return List.copyOf(kinds);
+  }
+
+  private void updateState() {
+    if (blindSince != null) {
+      state = AgentState.BLIND;
+      return;
+    }
+    boolean loss =
+        current.values().stream()
+            .anyMatch(r -> r.type() != StatusType.PRESENT && r.type() != StatusType.UNKNOWN);
+    state = loss ? AgentState.LOSS : AgentState.HEALTHY;
+  }
+
+  private Map<StatusType, Integer> countByState() {
+    Map<StatusType, Integer> counts = new EnumMap<>(StatusType.class);
+    current.values().forEach(r -> counts.merge(r.type(), 1, Integer::sum));
+    return counts;
+  }
+
+  private static List<String> describe(Map<String, String> unobserved) {
+    List<String> lines = new ArrayList<>();
+    unobserved.forEach((kind, reason) -> lines.add(kind + ": " + reason));
+    return lines;
+  }
+
+  private <T> T call(Callable<T> work) {
+    try {
+      return executor.submit(work).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  private void guarded(Runnable work) {
+    try {
+      work.run();
+    } catch (KubernetesClientException e) {
+      log.warn("Verification step failed, will retry: {}", e.getMessage());
+    } catch (RuntimeException e) {
+      log.error("Verification step failed, will retry", e);
+    }
+  }
+
+  @Override
+  public void destroy() {
+    informers.close();
+    executor.shutdownNow();
+  }
+}
