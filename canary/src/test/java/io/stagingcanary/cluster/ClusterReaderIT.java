@@ -11,12 +11,14 @@ import io.stagingcanary.controlplane.ControlPlane;
 import io.stagingcanary.controlplane.RealControlPlane;
 import io.stagingcanary.controlplane.TestSentinelSets;
 import io.stagingcanary.fixtures.SentinelLabels;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /** The agent's paginated, label-selected listing against a real API server. */
 @RealControlPlane
@@ -89,14 +91,10 @@ class ClusterReaderIT {
 
   @Test
   void clusterIdentityIsTheUidOfKubeSystem() {
+    // The defaults the agent starts with, whatever properties are added later.
     CanaryProperties properties =
-        new CanaryProperties(
-            "it",
-            null,
-            Path.of("data"),
-            new CanaryProperties.Fixtures(Path.of("fixtures"), List.of("sandbox")),
-            new CanaryProperties.Api(null, false),
-            new CanaryProperties.Sandbox(18443, "127.0.0.1", null));
+        new Binder(new MapConfigurationPropertySource(Map.of("canary.cluster-name", "it")))
+            .bindOrCreate("canary", CanaryProperties.class);
 
     ClusterIdentity identity = ClusterIdentity.resolve(client, properties);
 
