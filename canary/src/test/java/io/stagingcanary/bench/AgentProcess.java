@@ -25,16 +25,23 @@ final class AgentProcess implements AutoCloseable {
   private final Path log;
   private final Path dataDir;
   private final int httpPort;
+  private final String token;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private AgentProcess(Process process, Path log, Path dataDir, int httpPort) {
+  private AgentProcess(Process process, Path log, Path dataDir, int httpPort, String token) {
     this.process = process;
     this.log = log;
     this.dataDir = dataDir;
     this.httpPort = httpPort;
+    this.token = token;
   }
 
+  /**
+   * Starts the agent. With {@code externalKubeconfig} it runs on its default profile against the
+   * cluster of that kubeconfig (a sandbox in another JVM); without, on the {@code sandbox} profile,
+   * which hosts the API server in the agent's own JVM on {@code sandboxPort}.
+   */
   static AgentProcess start(
       Path jar,
       List<String> jvmArgs,
@@ -42,6 +49,7 @@ final class AgentProcess implements AutoCloseable {
       Path fixturesRoot,
       int httpPort,
       int sandboxPort,
+      Path externalKubeconfig,
       String reseedMode)
       throws IOException {
     Path dataDir = workDir.resolve("data");
@@ -51,24 +59,32 @@ final class AgentProcess implements AutoCloseable {
     command.addAll(jvmArgs);
     command.add("-jar");
     command.add(jar.toAbsolutePath().toString());
-    command.add("--spring.profiles.active=sandbox");
+    String token = null;
+    if (externalKubeconfig == null) {
+      command.add("--spring.profiles.active=sandbox");
+      command.add("--canary.sandbox.host=127.0.0.1");
+      command.add("--canary.sandbox.port=" + sandboxPort);
+    } else {
+      token = java.util.UUID.randomUUID().toString();
+    }
     command.add("--canary.fixtures.path=" + fixturesRoot.toAbsolutePath());
     command.add("--canary.fixtures.sets=" + BenchFixtures.SET);
     command.add("--canary.data-dir=" + dataDir.toAbsolutePath());
-    command.add("--canary.sandbox.host=127.0.0.1");
-    command.add("--canary.sandbox.port=" + sandboxPort);
     command.add("--server.address=127.0.0.1");
     command.add("--server.port=" + httpPort);
     command.add("--canary.incidents.group-window=0s");
     command.add("--canary.reseed.mode=" + reseedMode);
     command.add("--management.endpoints.web.exposure.include=health,info,prometheus,metrics");
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(workDir.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    return new AgentProcess(process, log, dataDir, httpPort);
+            .redirectOutput(log.toFile());
+    if (externalKubeconfig != null) {
+      builder.environment().put("KUBECONFIG", externalKubeconfig.toAbsolutePath().toString());
+      builder.environment().put("CANARY_API_TOKEN", token);
+    }
+    return new AgentProcess(builder.start(), log, dataDir, httpPort, token);
   }
 
   long pid() {
@@ -112,12 +128,12 @@ final class AgentProcess implements AutoCloseable {
 
   /** POST with the sandbox's generated API token. */
   JsonNode post(String path) throws IOException, InterruptedException {
-    String token = Files.readString(dataDir.resolve("api-token")).trim();
+    String bearer = token != null ? token : Files.readString(dataDir.resolve("api-token")).trim();
     HttpResponse<String> response =
         http.send(
             HttpRequest.newBuilder(uri(path))
                 .timeout(Duration.ofMinutes(2))
-                .header("Authorization", "Bearer " + token)
+                .header("Authorization", "Bearer " + bearer)
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build(),
             HttpResponse.BodyHandlers.ofString());

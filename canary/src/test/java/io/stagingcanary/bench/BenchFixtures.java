@@ -50,6 +50,15 @@ final class BenchFixtures {
     return pages;
   }
 
+  /** The kinds of the set, for the sandbox's discovery documents. */
+  static List<io.stagingcanary.fixtures.KindSpec> kinds() {
+    return List.of(
+        new io.stagingcanary.fixtures.KindSpec("v1", "Namespace", "namespaces", false),
+        new io.stagingcanary.fixtures.KindSpec("v1", "ServiceAccount", "serviceaccounts", true),
+        new io.stagingcanary.fixtures.KindSpec("v1", "ConfigMap", "configmaps", true),
+        new io.stagingcanary.fixtures.KindSpec("v1", "Secret", "secrets", true));
+  }
+
   static String namespace(int tenant) {
     return "bench-" + tenantName(tenant);
   }

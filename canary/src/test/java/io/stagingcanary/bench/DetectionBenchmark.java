@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.stagingcanary.bench.BenchFixtures.Target;
+import io.stagingcanary.sandbox.SandboxCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -57,6 +58,8 @@ public final class DetectionBenchmark {
   private final int deletions = Integer.getInteger("bench.deletions", 200);
   private final int verifications = Integer.getInteger("bench.verifications", 5);
   private final String reseed = System.getProperty("bench.reseed", "after-incident");
+  private final boolean externalSandbox =
+      !"in-agent".equals(System.getProperty("bench.sandbox", "external"));
   private final List<String> agentJvmArgs =
       Arrays.stream(System.getProperty("bench.agent-jvm-args", "").trim().split("\\s+"))
           .filter(s -> !s.isBlank())
@@ -92,20 +95,42 @@ public final class DetectionBenchmark {
     BenchFixtures fixtures = BenchFixtures.write(fixturesRoot, sentinels, tenants);
     int httpPort = freePort();
     int sandboxPort = freePort();
+    SandboxCluster sandbox = null;
+    Path kubeconfig = work.resolve("data").resolve("kubeconfig");
+    if (externalSandbox) {
+      quietMockServerLog();
+      sandbox = SandboxCluster.start("127.0.0.1", sandboxPort, BenchFixtures.kinds());
+      sandbox.writeKubeconfig(kubeconfig);
+    }
     say(
-        "Generated %d sentinels in %d tenants; starting the agent (HTTP %d, sandbox %d)",
-        fixtures.total(), fixtures.tenants(), httpPort, sandboxPort);
+        "Generated %d sentinels in %d tenants; starting the agent (HTTP %d, sandbox %d %s)",
+        fixtures.total(),
+        fixtures.tenants(),
+        httpPort,
+        sandboxPort,
+        externalSandbox ? "in the benchmark JVM" : "in the agent JVM");
     Instant launched = Instant.now();
     AgentProcess agent =
-        AgentProcess.start(jar, agentJvmArgs, work, fixturesRoot, httpPort, sandboxPort, reseed);
+        AgentProcess.start(
+            jar,
+            agentJvmArgs,
+            work,
+            fixturesRoot,
+            httpPort,
+            sandboxPort,
+            externalSandbox ? kubeconfig : null,
+            reseed);
     Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
     try {
-      measure(agent, fixtures, launched, sandboxPort, work);
+      measure(agent, fixtures, launched, sandboxPort, kubeconfig, work);
     } catch (Exception e) {
       System.err.println("--- agent log tail ---\n" + agent.logTail(40));
       throw e;
     } finally {
       agent.close();
+      if (sandbox != null) {
+        sandbox.close();
+      }
       if (!keep) {
         deleteTree(work);
       } else {
@@ -122,7 +147,12 @@ public final class DetectionBenchmark {
   }
 
   private void measure(
-      AgentProcess agent, BenchFixtures fixtures, Instant launched, int sandboxPort, Path work)
+      AgentProcess agent,
+      BenchFixtures fixtures,
+      Instant launched,
+      int sandboxPort,
+      Path kubeconfig,
+      Path work)
       throws Exception {
     // 1. Seeding, then wait until every sentinel is verified present and the agent is HEALTHY.
     Matcher seeded = awaitLog(agent, SEEDED);
@@ -159,7 +189,16 @@ public final class DetectionBenchmark {
     memory(agent);
 
     // 5. The obvious alternative.
-    kubectl(agent, work, fixtures);
+    kubectl(kubeconfig, work, fixtures);
+  }
+
+  /** Held so that java.util.logging does not forget the level. */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  private static void quietMockServerLog() {
+    // The mock server logs every request at INFO; 10,000 creates would drown the results.
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
   }
 
   // ---- 1
@@ -248,9 +287,22 @@ public final class DetectionBenchmark {
     List<Double> sealed = new ArrayList<>();
     List<Double> deleteCall = new ArrayList<>();
     int timedOut = 0;
-    // Warm the deleting client up (connection, serializers) with a read, so that its own cold
-    // start is not counted as detection latency.
-    client.namespaces().withLabel("stagingcanary.io/sentinel", "true").list();
+    // Warm the deleting client up (connection, serializers, the DELETE path) on an unlabelled
+    // ConfigMap the agent does not watch, so that the client's own cold start is not counted.
+    for (int i = 0; i < 3; i++) {
+      client
+          .configMaps()
+          .inNamespace("default")
+          .resource(
+              new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                  .withNewMetadata()
+                  .withName("bench-warm-up")
+                  .withNamespace("default")
+                  .endMetadata()
+                  .build())
+          .create();
+      client.configMaps().inNamespace("default").withName("bench-warm-up").delete();
+    }
     for (int i = 0; i < count; i++) {
       checkDeadline();
       Target target = targets.get(i);
@@ -423,7 +475,7 @@ public final class DetectionBenchmark {
 
   // ---- 5
 
-  private void kubectl(AgentProcess agent, Path work, BenchFixtures fixtures) throws Exception {
+  private void kubectl(Path kubeconfig, Path work, BenchFixtures fixtures) throws Exception {
     Optional<Path> kubectl = findKubectl();
     String label =
         "`kubectl get ns,sa,cm,secrets -A -l stagingcanary.io/sentinel=true -o json` ×2 + `diff`";
@@ -431,7 +483,6 @@ public final class DetectionBenchmark {
       row(label, "skipped: no kubectl (KUBECTL, PATH or the control-plane cache)", "—", "—");
       return;
     }
-    Path kubeconfig = agent.dataDir().resolve("kubeconfig");
     Path first = work.resolve("before.json");
     Path second = work.resolve("after.json");
     double a = runTimed(kubectlCommand(kubectl.get(), kubeconfig, work), first);
@@ -555,14 +606,20 @@ public final class DetectionBenchmark {
         String.format(
             "N = %,d sentinels (%d tenants: a Namespace each, then ConfigMaps 60%%, Secrets 30%%,"
                 + " ServiceAccounts 10%%), %d deletions, `canary.incidents.group-window=0s`,"
-                + " `canary.reseed.mode=%s`, agent JVM options: %s.\n\n",
+                + " `canary.reseed.mode=%s`, agent JVM options: %s. %s\n\n",
             fixtures.total(),
             fixtures.tenants(),
             Math.min(deletions, fixtures.configMaps().size()),
             reseed,
             agentJvmArgs.isEmpty()
                 ? "none (JVM defaults)"
-                : "`" + String.join(" ", agentJvmArgs) + "`"));
+                : "`" + String.join(" ", agentJvmArgs) + "`",
+            externalSandbox
+                ? "The sandbox API server runs in the benchmark's JVM and the agent in its own JVM"
+                    + " (default profile, `KUBECONFIG` pointing at the sandbox), so the agent's"
+                    + " memory is the agent's alone."
+                : "The agent runs on the `sandbox` profile: the sandbox API server and all its"
+                    + " objects live in the agent's JVM and count in its memory."));
     out.append("| Measurement | Result | Target | Verdict |\n|---|---|---|---|\n");
     for (String[] row : rows) {
       out.append("| ").append(String.join(" | ", row)).append(" |\n");
