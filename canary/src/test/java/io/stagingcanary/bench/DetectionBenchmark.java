@@ -39,8 +39,9 @@ import java.util.stream.Stream;
  * <p>Run it with {@code ./mvnw -pl canary -Pbench -DskipTests package exec:exec} (see
  * docs/performance.md). Settings are system properties: {@code bench.sentinels} (10000), {@code
  * bench.tenants} (100), {@code bench.deletions} (200), {@code bench.verifications} (5), {@code
- * bench.reseed} (after-incident), {@code bench.agent-jvm-args} (none), {@code bench.jar}, {@code
- * bench.output}, {@code bench.timeout} (PT45M), {@code bench.keep} (false).
+ * bench.reseed} (after-incident), {@code bench.sandbox} (external), {@code bench.agent-jvm-args}
+ * (none), {@code bench.jar}, {@code bench.output}, {@code bench.timeout} (PT45M), {@code
+ * bench.keep} (false).
  */
 public final class DetectionBenchmark {
 
