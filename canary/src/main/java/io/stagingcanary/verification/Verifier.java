@@ -246,7 +246,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     Set<String> observed = new LinkedHashSet<>();
     for (KindSpec kind : kinds) {
       observed.add(Inventory.kindId(kind));
-      for (GenericKubernetesResource item : informers.cached(kind)) {
+      for (GenericKubernetesResource item : informers.cached(kind, batch.keySet())) {
         ObservedState state = ObjectMaps.observe(item);
         if (batch.containsKey(state.key())) {
           objects.add(state);
