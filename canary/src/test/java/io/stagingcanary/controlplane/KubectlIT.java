@@ -84,9 +84,18 @@ class KubectlIT {
     assertThat(missing.stderr()).contains("NotFound");
 
     ExecResult claimsAfter =
-        controlPlane.kubectl("get", "pvc", "-A", "-l", LABEL + "=true", "-o", "name");
+        controlPlane.kubectl(
+            "get",
+            "pvc",
+            "-A",
+            "-l",
+            LABEL + "=true",
+            "-o",
+            "custom-columns=NS:.metadata.namespace,NAME:.metadata.name",
+            "--no-headers");
     assertThat(claimsAfter.exitCode()).as(claimsAfter.toString()).isZero();
-    assertThat(claimsAfter.stdout()).doesNotContain("data");
+    // Other tests' sentinels share this cluster: only this namespace's claim must be gone.
+    assertThat(lines(claimsAfter.stdout())).doesNotContain(sentinel + " data");
 
     client.namespaces().withName(other).delete();
   }
