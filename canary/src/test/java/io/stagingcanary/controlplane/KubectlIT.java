@@ -84,9 +84,17 @@ class KubectlIT {
     assertThat(missing.stderr()).contains("NotFound");
 
     ExecResult claimsAfter =
-        controlPlane.kubectl("get", "pvc", "-A", "-l", LABEL + "=true", "-o", "name");
+        controlPlane.kubectl(
+            "get",
+            "pvc",
+            "-A",
+            "-l",
+            LABEL + "=true",
+            "-o",
+            "custom-columns=NS:.metadata.namespace,NAME:.metadata.name",
+            "--no-headers");
     assertThat(claimsAfter.exitCode()).as(claimsAfter.toString()).isZero();
-    assertThat(claimsAfter.stdout()).doesNotContain("data");
+    assertThat(lines(claimsAfter.stdout())).doesNotContain(sentinel + " data");
 
     client.namespaces().withName(other).delete();
   }
