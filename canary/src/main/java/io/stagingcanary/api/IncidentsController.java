@@ -34,13 +34,15 @@ class IncidentsController {
   }
 
   @GetMapping
-  List<Incident> list(@RequestParam(defaultValue = "100") int limit) {
-    return incidents.list(cluster.get().id(), Math.max(1, Math.min(limit, 1000)));
+  List<IncidentView> list(@RequestParam(defaultValue = "100") int limit) {
+    return incidents.list(cluster.get().id(), Math.max(1, Math.min(limit, 1000))).stream()
+        .map(IncidentView::of)
+        .toList();
   }
 
   @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-  Incident get(@PathVariable String id) {
-    return find(id);
+  IncidentView get(@PathVariable String id) {
+    return IncidentView.of(find(id));
   }
 
   @GetMapping(value = "/{id}", produces = MediaType.TEXT_PLAIN_VALUE)

@@ -79,6 +79,8 @@ public final class SandboxCluster implements AutoCloseable {
             .withTrustCerts(true)
             .withNamespace("default")
             .withRequestRetryBackoffLimit(0)
+            // The mock server sometimes stalls ~10 s after a watch closes; outwait it.
+            .withRequestTimeout(30_000)
             .build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }

@@ -530,9 +530,10 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     }
   }
 
+  /** Stops watching before the client closes: the sandbox's mock server hangs on torn watches. */
   @Override
   public void destroy() {
-    informers.close();
     executor.shutdownNow();
+    informers.close();
   }
 }

@@ -9,11 +9,17 @@ import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.fixtures.KindSpec;
 import io.stagingcanary.fixtures.SentinelLabels;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +31,14 @@ import org.slf4j.LoggerFactory;
 public class SentinelInformers implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SentinelInformers.class);
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
   private final KubernetesClient client;
   private final Clock clock;
   private final Map<KindSpec, SharedIndexInformer<GenericKubernetesResource>> informers =
       new LinkedHashMap<>();
+  private final List<CompletableFuture<Void>> starting = new ArrayList<>();
+  private volatile boolean closed;
 
   public SentinelInformers(KubernetesClient client, Clock clock) {
     this.client = client;
@@ -38,6 +47,9 @@ public class SentinelInformers implements AutoCloseable {
 
   /** Starts one informer per kind; returns at once, sync happens in the background. */
   public synchronized void start(Collection<KindSpec> kinds, ChangeTrigger trigger) {
+    if (closed) {
+      return;
+    }
     for (KindSpec kind : kinds) {
       if (informers.containsKey(kind)) {
         continue;
@@ -51,10 +63,13 @@ public class SentinelInformers implements AutoCloseable {
       informer.addEventHandler(new Handler(kind, trigger));
       informer.exceptionHandler(
           (started, error) -> {
+            if (closed) {
+              return false;
+            }
             log.warn("Informer for {} failed, retrying: {}", kind.kind(), error.getMessage());
             return true;
           });
-      informer.start();
+      starting.add(informer.start().toCompletableFuture());
       informers.put(kind, informer);
     }
   }
@@ -91,9 +106,23 @@ public class SentinelInformers implements AutoCloseable {
   }
 
   @Override
+  /**
+   * Stops every informer, first letting watches that are being opened finish (bounded): a watch
+   * torn down mid-handshake leaves some servers (the sandbox's mock server) stuck.
+   */
   public synchronized void close() {
+    closed = true;
+    try {
+      CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new))
+          .get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.debug("Informers not all started before close: {}", e.getMessage());
+    }
     informers.values().forEach(SharedIndexInformer::stop);
     informers.clear();
+    starting.clear();
   }
 
   private final class Handler implements ResourceEventHandler<GenericKubernetesResource> {

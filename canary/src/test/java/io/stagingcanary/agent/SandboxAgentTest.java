@@ -120,6 +120,13 @@ class SandboxAgentTest {
     String text =
         http().get("/api/v1/incidents/" + incident.get("id").asText(), "text/plain").body();
     assertThat(text).contains("tenant initech").contains("MISSING   Namespace canary-initech");
+    assertThat(sealed.get("diff").isObject()).as("the diff is embedded as JSON").isTrue();
+    assertThat(sealed.get("status").asText()).isEqualTo("open");
+    String markdown =
+        http().get("/api/v1/incidents/" + incident.get("id").asText(), "text/markdown").body();
+    assertThat(markdown)
+        .startsWith("# Incident " + incident.get("id").asText())
+        .contains("initech");
     assertThat(http().get("/api/v1/sentinels?state=MISSING").json()).hasSize(7);
     assertThat(http().get("/api/v1/status").json().get("state").asText()).isEqualTo("LOSS");
 

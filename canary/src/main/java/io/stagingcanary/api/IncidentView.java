@@ -1,0 +1,48 @@
+package io.stagingcanary.api;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.stagingcanary.incident.Incident;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An incident as the API shows it: the grouped diff embedded as JSON. Its text and Markdown
+ * renderings are served with {@code Accept: text/plain} and {@code text/markdown}.
+ */
+record IncidentView(
+    String id,
+    String cluster,
+    String clusterId,
+    Incident.Type type,
+    Incident.DetectedBy detectedBy,
+    String status,
+    Instant openedAt,
+    Instant sealedAt,
+    Instant resolvedAt,
+    Instant blindFrom,
+    Instant blindTo,
+    String headline,
+    List<Incident.Item> items,
+    @JsonRawValue String diff) {
+
+  static IncidentView of(Incident incident) {
+    String status =
+        incident.resolvedAt() != null ? "resolved" : incident.isSealed() ? "open" : "collecting";
+    String diff = incident.json() == null || incident.json().isBlank() ? "null" : incident.json();
+    return new IncidentView(
+        incident.id(),
+        incident.clusterName(),
+        incident.clusterId(),
+        incident.type(),
+        incident.detectedBy(),
+        status,
+        incident.openedAt(),
+        incident.sealedAt(),
+        incident.resolvedAt(),
+        incident.blindFrom(),
+        incident.blindTo(),
+        incident.headline(),
+        incident.items(),
+        diff);
+  }
+}
