@@ -94,7 +94,6 @@ class KubectlIT {
             "custom-columns=NS:.metadata.namespace,NAME:.metadata.name",
             "--no-headers");
     assertThat(claimsAfter.exitCode()).as(claimsAfter.toString()).isZero();
-    // Other tests' sentinels share this cluster: only this namespace's claim must be gone.
     assertThat(lines(claimsAfter.stdout())).doesNotContain(sentinel + " data");
 
     client.namespaces().withName(other).delete();

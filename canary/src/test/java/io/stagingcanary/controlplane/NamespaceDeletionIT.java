@@ -171,6 +171,7 @@ class NamespaceDeletionIT {
     // so they order the writes themselves, whatever the delivery order across the informers.
     long terminating =
         namespaces.eventsAfter(beforeDelete).stream()
+            .filter(e -> e.name().equals(ns))
             .filter(e -> "Terminating".equals(e.object().getStatus().getPhase()))
             .mapToLong(NamespaceDeletionIT::revision)
             .min()
@@ -187,6 +188,7 @@ class NamespaceDeletionIT {
             .orElseThrow();
     long namespaceDeleted =
         namespaces.events(RecordingHandler.Type.DELETE).stream()
+            .filter(e -> e.name().equals(ns))
             .mapToLong(NamespaceDeletionIT::revision)
             .min()
             .orElseThrow();
