@@ -117,6 +117,29 @@ class IncidentAssemblerTest {
   }
 
   @Test
+  void contentsOfALostNamespaceGoneAfterTheWindowJoinItsIncident() {
+    assembler.accept(List.of(degraded(NAMESPACE)), Incident.DetectedBy.WATCH, null, null);
+    assembler.seal();
+    List<String> opened =
+        assembler.accept(
+            List.of(missing(NAMESPACE), missing(CONFIG_MAP), missing(CLAIM)),
+            Incident.DetectedBy.WATCH,
+            null,
+            null);
+    List<String> elsewhere =
+        assembler.accept(List.of(missing(OTHER)), Incident.DetectedBy.WATCH, null, null);
+
+    assertThat(opened).as("the namespace's contents join its incident").isEmpty();
+    assertThat(elsewhere).as("another namespace is another incident").hasSize(1);
+    Incident stored = store.find(sealed.get(0).id()).orElseThrow();
+    assertThat(stored.items())
+        .extracting(Incident.Item::key)
+        .containsExactlyInAnyOrder(NAMESPACE, CONFIG_MAP, CLAIM);
+    assertThat(stored.items()).extracting(Incident.Item::status).containsOnly(StatusType.MISSING);
+    assertThat(assembler.isReported(CONFIG_MAP)).isTrue();
+  }
+
+  @Test
   void blindIsNeverALoss() {
     List<String> opened =
         assembler.accept(
