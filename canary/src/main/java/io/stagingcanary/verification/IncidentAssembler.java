@@ -155,7 +155,8 @@ final class IncidentAssembler {
   }
 
   /**
-   * How the namespace holding {@code key} was reported, if it is a sentinel in an open incident.
+   * How the namespace holding {@code key} was reported, if it is a sentinel being deleted (or gone)
+   * in an open incident.
    */
   private Reported namespaceReported(ResourceKey key) {
     if (key.namespace() == null || key.namespace().isEmpty()) {
@@ -163,7 +164,13 @@ final class IncidentAssembler {
     }
     Reported reportedNamespace =
         reported.get(ResourceKey.clusterScoped("v1", "Namespace", key.namespace()));
-    return reportedNamespace != null && open.containsKey(reportedNamespace.incidentId())
+    boolean beingDeleted =
+        reportedNamespace != null
+            && (reportedNamespace.status() == StatusType.DEGRADED
+                || reportedNamespace.status() == StatusType.MISSING);
+    // Only a terminating or gone namespace takes its contents along; a namespace reported for
+    // another change (a stripped label) must not swallow a later, unrelated loss inside it.
+    return beingDeleted && open.containsKey(reportedNamespace.incidentId())
         ? reportedNamespace
         : null;
   }

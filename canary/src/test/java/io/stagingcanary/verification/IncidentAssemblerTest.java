@@ -202,6 +202,29 @@ class IncidentAssemblerTest {
     assertThat(sealed.get(0).blindTo()).isEqualTo(to);
   }
 
+  @Test
+  void aLossInsideANamespaceReportedOnlyAsModifiedOpensItsOwnIncident() {
+    assembler.accept(
+        List.of(
+            new SentinelResult(
+                NAMESPACE,
+                "sandbox",
+                "acme",
+                new SentinelStatus.Modified(
+                    List.of(
+                        new io.stagingcanary.diff.FieldChange(
+                            "metadata.labels[\"tier\"]", "pro", null, "label removed"))))),
+        Incident.DetectedBy.WATCH,
+        null,
+        null);
+    assembler.seal();
+
+    List<String> opened =
+        assembler.accept(List.of(missing(CONFIG_MAP)), Incident.DetectedBy.WATCH, null, null);
+
+    assertThat(opened).as("a new loss gets its own incident and page").hasSize(1);
+  }
+
   static SentinelResult missing(ResourceKey key) {
     return new SentinelResult(key, "sandbox", "acme", new SentinelStatus.Missing());
   }
