@@ -13,6 +13,11 @@ public record SeedOutcome(SentinelFixture sentinel, Result result, String detail
     UPDATED,
     /** Present, owned and as applied: nothing to do. */
     UNCHANGED,
+    /**
+     * Present with the uid a previous identity of this cluster recorded for it (the identity
+     * changed, the object did not): recorded under the current identity, not touched.
+     */
+    ADOPTED,
     /** A same-named object that is not the canary's holds the identity; never touched. */
     CONFLICT,
     /** In the ledger but gone from the cluster: a loss, left for detection to report. */

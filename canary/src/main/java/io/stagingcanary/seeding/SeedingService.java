@@ -13,6 +13,7 @@ import io.stagingcanary.fixtures.SentinelLabels;
 import io.stagingcanary.fixtures.SentinelSet;
 import io.stagingcanary.fixtures.TenantFixture;
 import io.stagingcanary.seeding.SeedOutcome.Result;
+import io.stagingcanary.store.ClusterRecord;
 import io.stagingcanary.store.Ledger;
 import io.stagingcanary.store.LedgerEntry;
 import java.time.Clock;
@@ -61,6 +62,7 @@ public class SeedingService {
     for (LedgerEntry entry : ledger.findAll(cluster.id())) {
       owned.put(entry.key(), entry);
     }
+    Map<ResourceKey, LedgerEntry> previous = previousIdentities(cluster);
     List<SeedOutcome> outcomes = new ArrayList<>();
     for (SentinelSet set : sets) {
       for (KindSpec kind : set.kinds()) {
@@ -71,7 +73,12 @@ public class SeedingService {
         Map<ResourceKey, GenericKubernetesResource> live = listSentinels(set, kind);
         for (SentinelFixture sentinel : ofKind) {
           SeedOutcome outcome =
-              seedOne(cluster, sentinel, owned.get(sentinel.key()), live.get(sentinel.key()));
+              seedOne(
+                  cluster,
+                  sentinel,
+                  owned.get(sentinel.key()),
+                  live.get(sentinel.key()),
+                  previous.get(sentinel.key()));
           logOutcome(runId, outcome);
           outcomes.add(outcome);
         }
@@ -135,6 +142,20 @@ public class SeedingService {
     return outcomes;
   }
 
+  /**
+   * What earlier identities of this cluster (same {@code canary.cluster-name}, another id)
+   * recorded, most recently seen last: a live object with one of these uids is provably the
+   * canary's.
+   */
+  private Map<ResourceKey, LedgerEntry> previousIdentities(ClusterIdentity cluster) {
+    Map<ResourceKey, LedgerEntry> previous = new HashMap<>();
+    ledger.clusters().stream()
+        .filter(c -> c.clusterName().equals(cluster.name()) && !c.clusterId().equals(cluster.id()))
+        .sorted(Comparator.comparing(ClusterRecord::lastSeenAt))
+        .forEach(c -> ledger.findAll(c.clusterId()).forEach(e -> previous.put(e.key(), e)));
+    return previous;
+  }
+
   /** Creates the sentinel through the guarded path and, if it was created, records it. */
   private MutationResult createAndRecord(
       ClusterIdentity cluster, SentinelFixture sentinel, int generation) {
@@ -172,9 +193,31 @@ public class SeedingService {
       ClusterIdentity cluster,
       SentinelFixture sentinel,
       LedgerEntry entry,
-      GenericKubernetesResource live) {
+      GenericKubernetesResource live,
+      LedgerEntry previous) {
     String fingerprint = Fingerprints.of(sentinel.manifest());
     if (entry == null) {
+      if (live != null
+          && previous != null
+          && previous.uid() != null
+          && previous.uid().equals(live.getMetadata().getUid())) {
+        ledger.save(
+            new LedgerEntry(
+                cluster.id(),
+                previous.key(),
+                previous.set(),
+                previous.tenant(),
+                previous.uid(),
+                live.getMetadata().getResourceVersion(),
+                previous.fingerprint(),
+                previous.manifestJson(),
+                previous.seededAt(),
+                previous.generation()));
+        return new SeedOutcome(
+            sentinel,
+            Result.ADOPTED,
+            "uid " + previous.uid() + " recorded under cluster id " + previous.clusterId());
+      }
       if (live != null) {
         return new SeedOutcome(
             sentinel,
@@ -296,7 +339,7 @@ public class SeedingService {
               s.key(),
               outcome.result(),
               outcome.detail());
-      case CREATED, UPDATED ->
+      case CREATED, UPDATED, ADOPTED ->
           log.debug(
               "{} set={} tenant={} {}: {}", runId, s.set(), s.tenant(), s.key(), outcome.result());
       case UNCHANGED -> {}

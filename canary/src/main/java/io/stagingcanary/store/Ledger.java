@@ -25,13 +25,9 @@ public interface Ledger {
   /** Records that the cluster was seen at {@code now}: first sighting inserts it. */
   void touchCluster(String clusterId, String clusterName, Instant now);
 
-  /** Defaults only keep simple in-memory fakes compiling; the real store overrides them. */
-  default Optional<ClusterRecord> findCluster(String clusterId) {
-    throw new UnsupportedOperationException("findCluster is not supported by " + getClass());
-  }
+  /** The cluster's record, if it was ever seen. */
+  Optional<ClusterRecord> findCluster(String clusterId);
 
   /** All known clusters, ordered by id. */
-  default List<ClusterRecord> clusters() {
-    throw new UnsupportedOperationException("clusters is not supported by " + getClass());
-  }
+  List<ClusterRecord> clusters();
 }

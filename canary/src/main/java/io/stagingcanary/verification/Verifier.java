@@ -435,6 +435,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
                 o ->
                     o.result() == SeedOutcome.Result.UNCHANGED
                         || o.result() == SeedOutcome.Result.UPDATED
+                        || o.result() == SeedOutcome.Result.ADOPTED
                         || o.result() == SeedOutcome.Result.MISSING);
     if (ownedBefore) {
       return;

@@ -1,6 +1,7 @@
 package io.stagingcanary.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,12 +16,12 @@ import io.stagingcanary.seeding.SeedingState;
 import io.stagingcanary.verification.SentinelStates;
 import io.stagingcanary.verification.SentinelView;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -94,7 +95,8 @@ class RestartAndResetIT {
   }
 
   @Test
-  void aLedgerOfAnotherClusterIdentityIsOneEnvironmentReset(KubernetesClient admin) {
+  void aWipedClusterUnderANewIdentityIsOneEnvironmentResetAndIsSeededAfresh(
+      KubernetesClient admin) {
     DetectionFixtures fixtures =
         DetectionFixtures.write(
             dir.resolve("reset"), "rse", Map.of("mike", List.of("a", "b"), "nova", List.of("c")));
@@ -107,6 +109,17 @@ class RestartAndResetIT {
       assertThat(results(first)).containsOnly(SeedOutcome.Result.CREATED);
       seededUids = liveUids(admin, fixtures);
     }
+    // The environment is wiped: nothing the old identity seeded survives.
+    for (String tenant : fixtures.tenants()) {
+      admin.namespaces().withName(fixtures.namespace(tenant)).delete();
+    }
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(
+            () ->
+                fixtures.tenants().stream()
+                    .allMatch(
+                        t -> admin.namespaces().withName(fixtures.namespace(t)).get() == null));
 
     // Unset: the identity is derived from kube-system, as on a rebuilt cluster.
     try (ConfigurableApplicationContext second = startAgent(fixtures, data, "reset-it")) {
@@ -117,35 +130,35 @@ class RestartAndResetIT {
           .extracting(Incident::type)
           .containsExactly(Incident.Type.ENVIRONMENT_RESET);
       assertThat(incidents.get(0).headline()).contains("old-cluster");
+      assertThat(results(second)).containsOnly(SeedOutcome.Result.CREATED);
+      assertThat(states(second)).extracting(v -> v.state().name()).containsOnly("PRESENT");
       assertThat(liveUids(admin, fixtures))
-          .as("objects labelled as sentinels but not in this identity's ledger are untouched")
-          .isEqualTo(seededUids);
-      // Observed (product finding, see the disabled test below): every sentinel is CONFLICT,
-      // nothing is seeded or watched for the new identity.
-      System.err.println("[reset-it] seeding " + results(second) + "; " + states(second));
+          .doesNotContainValue(seededUids.values().iterator().next());
     }
   }
 
   /**
-   * Product finding: after a reset of the identity only (the objects the previous identity seeded
-   * survive, e.g. {@code canary.cluster-id} removed, or a cluster restored from a backup with its
-   * objects), every sentinel is CONFLICT and the set is no longer monitored, while the reset
-   * incident says the sentinels are "gone". A live object whose uid is the one the previous
-   * identity's ledger recorded for the same key is provably the canary's and could be adopted.
+   * Only the identity changed (e.g. {@code canary.cluster-id} removed, or a cluster restored with
+   * its objects): live objects whose uid the previous identity recorded are provably the canary's.
+   * They are adopted and monitored, untouched, and nothing was wiped: no reset, no loss.
    */
   @Test
-  @Disabled("product finding: a reset with surviving sentinels leaves them all CONFLICT")
-  void aResetWithSurvivingSentinelsKeepsMonitoringThem() {
+  void anIdentityChangeWithSurvivingSentinelsAdoptsThemByUid(KubernetesClient admin) {
     DetectionFixtures fixtures =
         DetectionFixtures.write(
             dir.resolve("adopt"), "rsa", Map.of("oscar", List.of("a"), "papa", List.of("b")));
     Path data = dir.resolve("adopt/data");
+    Map<String, String> seededUids;
     try (ConfigurableApplicationContext first =
         startAgent(fixtures, data, "adopt-it", "--canary.cluster-id=old-cluster")) {
       assertThat(results(first)).containsOnly(SeedOutcome.Result.CREATED);
+      seededUids = liveUids(admin, fixtures);
     }
     try (ConfigurableApplicationContext second = startAgent(fixtures, data, "adopt-it")) {
-      assertThat(states(second)).extracting(s -> s.state().name()).containsOnly("PRESENT");
+      assertThat(results(second)).containsOnly(SeedOutcome.Result.ADOPTED);
+      assertThat(states(second)).extracting(v -> v.state().name()).containsOnly("PRESENT");
+      assertThat(incidents(second)).as("nothing was wiped or lost").isEmpty();
+      assertThat(liveUids(admin, fixtures)).as("adopted, not touched").isEqualTo(seededUids);
     }
   }
 

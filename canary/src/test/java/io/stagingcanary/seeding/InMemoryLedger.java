@@ -1,6 +1,7 @@
 package io.stagingcanary.seeding;
 
 import io.stagingcanary.diff.ResourceKey;
+import io.stagingcanary.store.ClusterRecord;
 import io.stagingcanary.store.Ledger;
 import io.stagingcanary.store.LedgerEntry;
 import java.time.Instant;
@@ -49,6 +50,25 @@ class InMemoryLedger implements Ledger {
     return entries.getOrDefault(clusterId, Map.of()).size();
   }
 
+  private final Map<String, ClusterRecord> clusters = new ConcurrentHashMap<>();
+
   @Override
-  public void touchCluster(String clusterId, String clusterName, Instant now) {}
+  public void touchCluster(String clusterId, String clusterName, Instant now) {
+    clusters.merge(
+        clusterId,
+        new ClusterRecord(clusterId, clusterName, now, now),
+        (old, fresh) -> new ClusterRecord(clusterId, clusterName, old.firstSeenAt(), now));
+  }
+
+  @Override
+  public Optional<ClusterRecord> findCluster(String clusterId) {
+    return Optional.ofNullable(clusters.get(clusterId));
+  }
+
+  @Override
+  public List<ClusterRecord> clusters() {
+    return clusters.values().stream()
+        .sorted(Comparator.comparing(ClusterRecord::clusterId))
+        .toList();
+  }
 }
