@@ -175,6 +175,21 @@ final class IncidentAssembler {
         : null;
   }
 
+  /** When the incident in its grouping window opened, if one is collecting. */
+  Optional<Instant> collectingSince() {
+    return Optional.ofNullable(collecting).map(w -> w.incident.openedAt());
+  }
+
+  /**
+   * Whether the collecting incident holds a namespace that is still terminating: the namespace
+   * controller is still deleting what is in it, so the diff is not complete yet.
+   */
+  boolean collectingNamespaceTerminating() {
+    return collecting != null
+        && collecting.results.values().stream()
+            .anyMatch(r -> "Namespace".equals(r.key().kind()) && r.type() == StatusType.DEGRADED);
+  }
+
   /** Closes the grouping window: the incident is stored as sealed and handed on. */
   void seal() {
     if (collecting == null) {

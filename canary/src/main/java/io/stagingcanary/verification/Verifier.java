@@ -367,12 +367,30 @@ public class Verifier implements ChangeTrigger, DisposableBean {
       if (window.isZero()) {
         incidents.seal();
       } else {
-        executor.schedule(() -> guarded(incidents::seal), window.toMillis(), TimeUnit.MILLISECONDS);
+        executor.schedule(
+            () -> guarded(this::sealWhenSettled), window.toMillis(), TimeUnit.MILLISECONDS);
       }
     }
     incidents.resolveRecovered(current);
     updateState();
     return opened;
+  }
+
+  /**
+   * Seals the incident at the end of its window, unless a namespace in it is still terminating:
+   * then it waits for the namespace controller, up to the 30 s cap after the first change.
+   */
+  private void sealWhenSettled() {
+    Optional<Instant> since = incidents.collectingSince();
+    if (since.isEmpty()) {
+      return;
+    }
+    Instant cap = since.get().plus(CanaryProperties.Incidents.MAX_GROUP_WINDOW);
+    if (incidents.collectingNamespaceTerminating() && clock.instant().isBefore(cap)) {
+      executor.schedule(() -> guarded(this::sealWhenSettled), 500, TimeUnit.MILLISECONDS);
+      return;
+    }
+    incidents.seal();
   }
 
   private void incidentSealed(Incident incident) {

@@ -225,6 +225,21 @@ class IncidentAssemblerTest {
     assertThat(opened).as("a new loss gets its own incident and page").hasSize(1);
   }
 
+  @Test
+  void knowsWhenANamespaceInTheCollectingIncidentIsStillTerminating() {
+    assertThat(assembler.collectingSince()).isEmpty();
+    assembler.accept(
+        List.of(degraded(NAMESPACE), missing(CONFIG_MAP)), Incident.DetectedBy.WATCH, null, null);
+
+    assertThat(assembler.collectingSince()).contains(Instant.parse("2026-11-22T10:00:00Z"));
+    assertThat(assembler.collectingNamespaceTerminating()).isTrue();
+
+    assembler.accept(List.of(missing(NAMESPACE)), Incident.DetectedBy.WATCH, null, null);
+    assertThat(assembler.collectingNamespaceTerminating())
+        .as("the namespace is gone now")
+        .isFalse();
+  }
+
   static SentinelResult missing(ResourceKey key) {
     return new SentinelResult(key, "sandbox", "acme", new SentinelStatus.Missing());
   }
