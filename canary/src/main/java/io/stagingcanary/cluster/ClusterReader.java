@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.fixtures.KindSpec;
 import java.util.ArrayList;
@@ -54,8 +55,23 @@ public class ClusterReader {
     return new Listing(List.copyOf(items), pages);
   }
 
-  /** Every object of a kind matching the label selector, in all namespaces, page by page. */
+  /**
+   * Every object of a kind matching the label selector, in all namespaces, page by page. A {@code
+   * continue} token that expired between pages (410 Gone after compaction) restarts the listing
+   * once: a partial listing must never read as a loss.
+   */
   public Listing list(KindSpec kind, String labelSelector, int pageSize) {
+    try {
+      return listOnce(kind, labelSelector, pageSize);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 410) {
+        throw e;
+      }
+      return listOnce(kind, labelSelector, pageSize);
+    }
+  }
+
+  private Listing listOnce(KindSpec kind, String labelSelector, int pageSize) {
     var resources = client.genericKubernetesResources(Kinds.context(kind));
     List<GenericKubernetesResource> items = new ArrayList<>();
     String continueToken = null;

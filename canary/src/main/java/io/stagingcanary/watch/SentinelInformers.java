@@ -11,13 +11,16 @@ import io.stagingcanary.fixtures.KindSpec;
 import io.stagingcanary.fixtures.SentinelLabels;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,6 +36,7 @@ public class SentinelInformers implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SentinelInformers.class);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+  static final Duration FIRST_SYNC_GRACE = Duration.ofSeconds(30);
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -40,6 +44,8 @@ public class SentinelInformers implements AutoCloseable {
       new LinkedHashMap<>();
   private final List<CompletableFuture<Void>> starting = new ArrayList<>();
   private volatile boolean closed;
+  private volatile Instant startedAt;
+  private final Set<KindSpec> everHealthy = ConcurrentHashMap.newKeySet();
 
   public SentinelInformers(KubernetesClient client, Clock clock) {
     this.client = client;
@@ -51,6 +57,7 @@ public class SentinelInformers implements AutoCloseable {
     if (closed) {
       return;
     }
+    startedAt = clock.instant();
     for (KindSpec kind : kinds) {
       if (informers.containsKey(kind)) {
         continue;
@@ -81,11 +88,26 @@ public class SentinelInformers implements AutoCloseable {
     return informer != null && informer.hasSynced() && informer.isWatching();
   }
 
-  /** Why a kind's cache cannot be trusted, if it cannot. */
+  /**
+   * Why the agent cannot see a kind, if it cannot. An informer still on its first list and watch
+   * within {@link #FIRST_SYNC_GRACE} of starting is not blindness: the startup verification just
+   * listed everything authoritatively. (Its cache is not trusted meanwhile: see {@link #healthy}.)
+   */
   public Optional<String> blindReason(KindSpec kind) {
     SharedIndexInformer<GenericKubernetesResource> informer = informers.get(kind);
     if (informer == null) {
       return Optional.of("informer not started");
+    }
+    if (informer.hasSynced() && informer.isWatching()) {
+      everHealthy.add(kind);
+      return Optional.empty();
+    }
+    boolean starting =
+        !everHealthy.contains(kind)
+            && startedAt != null
+            && clock.instant().isBefore(startedAt.plus(FIRST_SYNC_GRACE));
+    if (starting) {
+      return Optional.empty();
     }
     if (!informer.hasSynced()) {
       return Optional.of("informer not synced");
