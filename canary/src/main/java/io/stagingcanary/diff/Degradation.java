@@ -9,15 +9,16 @@ final class Degradation {
   private Degradation() {}
 
   /**
-   * Reasons why {@code actual} is degraded. The expected volume is only known when the baseline (or
-   * a manifest pinning spec.volumeName) names one.
+   * Reasons why {@code actual} is degraded. Against a baseline only new problems count (a PVC
+   * already Lost at baseline was not lost by the run). The expected volume is only known when the
+   * baseline (or a manifest pinning spec.volumeName) names one.
    */
   static List<String> reasons(ObservedState expected, ObservedState actual) {
     List<String> reasons = new ArrayList<>();
-    if (actual.terminating()) {
+    if (actual.terminating() && !expected.terminating()) {
       reasons.add("terminating (deletionTimestamp " + actual.deletionTimestamp() + ")");
     }
-    if ("Lost".equals(actual.phase())) {
+    if ("Lost".equals(actual.phase()) && !"Lost".equals(expected.phase())) {
       reasons.add("PVC phase Lost (its volume is gone)");
     }
     String before = expected.volumeName();

@@ -102,6 +102,25 @@ class DiffTest {
   }
 
   @Test
+  void betweenReportsOnlyDegradationThatIsNewSinceTheBaseline() {
+    String pvc =
+        """
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: data, namespace: n, uid: u-9}
+        status: {phase: %s}
+        """;
+    ObservedState bound = observe(pvc.formatted("Bound"));
+    ObservedState lost = observe(pvc.formatted("Lost"));
+    Set<ResourceKey> keys = Set.of(bound.key());
+    assertThat(only(Diff.between(snapshot(List.of(lost)), snapshot(List.of(lost)), keys)))
+        .isInstanceOf(SentinelStatus.Present.class);
+    assertThat(only(Diff.between(snapshot(List.of(bound)), snapshot(List.of(lost)), keys)))
+        .isEqualTo(
+            new SentinelStatus.Degraded(List.of("PVC phase Lost (its volume is gone)"), List.of()));
+  }
+
+  @Test
   void betweenWithBlindBaselineIsUnknownAndAbsentBaselineIsAFinding() {
     ObservedState cm = observe(CM);
     Snapshot blindBefore =
