@@ -101,24 +101,10 @@ public class SeedingService {
       if (entry.isEmpty()) {
         continue;
       }
-      Instant seededAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-      Map<String, Object> desired = withSeededAt(sentinel.manifest(), seededAt);
       SeedOutcome outcome;
       try {
-        MutationResult result = mutations.create(sentinel.kindSpec(), sentinel.key(), desired);
-        if (result instanceof MutationResult.Done done) {
-          ledger.save(
-              new LedgerEntry(
-                  cluster.id(),
-                  sentinel.key(),
-                  sentinel.set(),
-                  sentinel.tenant(),
-                  done.uid(),
-                  done.resourceVersion(),
-                  Fingerprints.of(sentinel.manifest()),
-                  Serialization.asJson(desired),
-                  seededAt,
-                  entry.get().generation() + 1));
+        MutationResult result = createAndRecord(cluster, sentinel, entry.get().generation() + 1);
+        if (result instanceof MutationResult.Done) {
           outcome =
               new SeedOutcome(
                   sentinel,
@@ -149,6 +135,29 @@ public class SeedingService {
     return outcomes;
   }
 
+  /** Creates the sentinel through the guarded path and, if it was created, records it. */
+  private MutationResult createAndRecord(
+      ClusterIdentity cluster, SentinelFixture sentinel, int generation) {
+    Instant seededAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    Map<String, Object> desired = withSeededAt(sentinel.manifest(), seededAt);
+    MutationResult result = mutations.create(sentinel.kindSpec(), sentinel.key(), desired);
+    if (result instanceof MutationResult.Done done) {
+      ledger.save(
+          new LedgerEntry(
+              cluster.id(),
+              sentinel.key(),
+              sentinel.set(),
+              sentinel.tenant(),
+              done.uid(),
+              done.resourceVersion(),
+              Fingerprints.of(sentinel.manifest()),
+              Serialization.asJson(desired),
+              seededAt,
+              generation));
+    }
+    return result;
+  }
+
   /** Cluster-scoped kinds (namespaces first) before namespaced ones. */
   private static List<SentinelFixture> seedingOrder(List<SentinelFixture> sentinels) {
     return sentinels.stream()
@@ -175,22 +184,8 @@ public class SeedingService {
                 + live.getMetadata().getUid()
                 + "); it is left untouched");
       }
-      Instant seededAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-      Map<String, Object> desired = withSeededAt(sentinel.manifest(), seededAt);
-      MutationResult result = mutations.create(sentinel.kindSpec(), sentinel.key(), desired);
+      MutationResult result = createAndRecord(cluster, sentinel, 1);
       if (result instanceof MutationResult.Done done) {
-        ledger.save(
-            new LedgerEntry(
-                cluster.id(),
-                sentinel.key(),
-                sentinel.set(),
-                sentinel.tenant(),
-                done.uid(),
-                done.resourceVersion(),
-                fingerprint,
-                Serialization.asJson(desired),
-                seededAt,
-                1));
         return new SeedOutcome(sentinel, Result.CREATED, "uid " + done.uid());
       }
       return new SeedOutcome(

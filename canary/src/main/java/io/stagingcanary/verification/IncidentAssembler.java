@@ -32,7 +32,8 @@ import java.util.function.Consumer;
  *
  * <p>A change to a sentinel that is in no open incident opens one (or joins the one still inside
  * its grouping window). A further change to a sentinel already in an open incident (a terminating
- * namespace that is now gone) updates that incident instead of opening another.
+ * namespace that is now gone) updates that incident instead of opening another, and so does a
+ * change to an object inside a sentinel namespace that is in an open incident.
  */
 final class IncidentAssembler {
 
@@ -130,7 +131,14 @@ final class IncidentAssembler {
         continue;
       }
       if (known == null) {
-        fresh.add(result);
+        Reported namespace = namespaceReported(result.key());
+        if (namespace != null) {
+          // The namespace controller deletes a terminating namespace's contents over seconds,
+          // often after the grouping window: they belong to the namespace's incident.
+          escalate(namespace.incidentId(), result);
+        } else {
+          fresh.add(result);
+        }
       } else if (known.status() != type) {
         escalate(known.incidentId(), result);
       }
@@ -144,6 +152,27 @@ final class IncidentAssembler {
       }
     }
     return opened;
+  }
+
+  /**
+   * How the namespace holding {@code key} was reported, if it is a sentinel being deleted (or gone)
+   * in an open incident.
+   */
+  private Reported namespaceReported(ResourceKey key) {
+    if (key.namespace() == null || key.namespace().isEmpty()) {
+      return null;
+    }
+    Reported reportedNamespace =
+        reported.get(ResourceKey.clusterScoped("v1", "Namespace", key.namespace()));
+    boolean beingDeleted =
+        reportedNamespace != null
+            && (reportedNamespace.status() == StatusType.DEGRADED
+                || reportedNamespace.status() == StatusType.MISSING);
+    // Only a terminating or gone namespace takes its contents along; a namespace reported for
+    // another change (a stripped label) must not swallow a later, unrelated loss inside it.
+    return beingDeleted && open.containsKey(reportedNamespace.incidentId())
+        ? reportedNamespace
+        : null;
   }
 
   /** Closes the grouping window: the incident is stored as sealed and handed on. */

@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -93,7 +94,10 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   private Map<ResourceKey, ExpectedSentinel> expected = Map.of();
   private Map<ResourceKey, SentinelFixture> fixturesByKey = Map.of();
   private Map<ResourceKey, LedgerEntry> ledgerByKey = Map.of();
-  private volatile Map<ResourceKey, SentinelResult> current = Map.of();
+
+  /** Replaced whole by a full verification, updated in place by events (one writer thread). */
+  private volatile Map<ResourceKey, SentinelResult> current = new ConcurrentHashMap<>();
+
   private volatile AgentState state = AgentState.STARTING;
   private volatile Instant blindSince;
   private volatile String blindReason;
@@ -190,7 +194,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   }
 
   public Map<ResourceKey, SentinelResult> current() {
-    return current;
+    return Collections.unmodifiableMap(current);
   }
 
   public Optional<VerificationResult> lastVerification() {
@@ -246,7 +250,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     Set<String> observed = new LinkedHashSet<>();
     for (KindSpec kind : kinds) {
       observed.add(Inventory.kindId(kind));
-      for (GenericKubernetesResource item : informers.cached(kind)) {
+      for (GenericKubernetesResource item : informers.cached(kind, batch.keySet())) {
         ObservedState state = ObjectMaps.observe(item);
         if (batch.containsKey(state.key())) {
           objects.add(state);
@@ -256,9 +260,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     Snapshot snapshot =
         confirmAbsent(Snapshot.of(clock.instant(), objects, observed, Map.of()), subset);
     DiffResult diff = Diff.compare(subset, snapshot);
-    Map<ResourceKey, SentinelResult> next = new HashMap<>(current);
-    diff.results().forEach(r -> next.put(r.key(), r));
-    current = Map.copyOf(next);
+    diff.results().forEach(r -> current.put(r.key(), r));
     handle(diff.results(), Incident.DetectedBy.WATCH, null, null);
   }
 
@@ -273,7 +275,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     DiffResult diff = Diff.compare(expected.values(), snapshot);
     Map<ResourceKey, SentinelResult> next = new HashMap<>();
     diff.results().forEach(r -> next.put(r.key(), r));
-    current = Map.copyOf(next);
+    current = new ConcurrentHashMap<>(next);
     Instant blindFrom = null;
     Instant blindTo = null;
     if (!snapshot.unobserved().isEmpty()) {
@@ -419,7 +421,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
       return List.of();
     }
     List<SeedOutcome> outcomes = seeding.reseed(cluster, lost, incident.id());
-    loadExpected();
+    reloadExpected(lost.stream().map(SentinelFixture::key).toList());
     return outcomes;
   }
 
@@ -447,6 +449,32 @@ public class Verifier implements ChangeTrigger, DisposableBean {
                     previous.clusterId(), ledger.count(previous.clusterId())));
   }
 
+  /** Re-reads only these sentinels' ledger entries (after a re-seed gave them new uids). */
+  private void reloadExpected(Collection<ResourceKey> keys) {
+    Map<ResourceKey, ExpectedSentinel> next = new LinkedHashMap<>(expected);
+    Map<ResourceKey, LedgerEntry> entries = new HashMap<>(ledgerByKey);
+    for (ResourceKey key : keys) {
+      ledger
+          .find(cluster.id(), key)
+          .ifPresent(
+              entry -> {
+                next.put(key, expectedOf(entry));
+                entries.put(key, entry);
+              });
+    }
+    expected = next;
+    ledgerByKey = entries;
+  }
+
+  private static ExpectedSentinel expectedOf(LedgerEntry entry) {
+    return new ExpectedSentinel(
+        entry.key(),
+        entry.set(),
+        entry.tenant(),
+        entry.uid(),
+        ObjectMaps.fromJson(entry.manifestJson()));
+  }
+
   private void loadExpected() {
     Map<ResourceKey, ExpectedSentinel> next = new LinkedHashMap<>();
     Map<ResourceKey, LedgerEntry> entries = new HashMap<>();
@@ -461,16 +489,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
               && previous != null
               && previous.uid().equals(entry.uid())
               && previous.fingerprint().equals(entry.fingerprint());
-      next.put(
-          entry.key(),
-          unchanged
-              ? known
-              : new ExpectedSentinel(
-                  entry.key(),
-                  entry.set(),
-                  entry.tenant(),
-                  entry.uid(),
-                  ObjectMaps.fromJson(entry.manifestJson())));
+      next.put(entry.key(), unchanged ? known : expectedOf(entry));
       entries.put(entry.key(), entry);
     }
     expected = next;

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.stagingcanary.cluster.Kinds;
 import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.fixtures.KindSpec;
@@ -99,6 +100,32 @@ public class SentinelInformers implements AutoCloseable {
   public List<GenericKubernetesResource> cached(KindSpec kind) {
     SharedIndexInformer<GenericKubernetesResource> informer = informers.get(kind);
     return informer == null ? List.of() : informer.getStore().list();
+  }
+
+  /**
+   * The cached objects of one kind that have one of these identities, looked up by key in the
+   * informer's store rather than found by scanning (and converting) every cached object.
+   */
+  public List<GenericKubernetesResource> cached(KindSpec kind, Collection<ResourceKey> keys) {
+    SharedIndexInformer<GenericKubernetesResource> informer = informers.get(kind);
+    if (informer == null) {
+      return List.of();
+    }
+    List<GenericKubernetesResource> found = new ArrayList<>();
+    for (ResourceKey key : keys) {
+      if (!key.apiVersion().equals(kind.apiVersion()) || !key.kind().equals(kind.kind())) {
+        continue;
+      }
+      GenericKubernetesResource item =
+          informer
+              .getStore()
+              .getByKey(
+                  Cache.namespaceKeyFunc(kind.namespaced() ? key.namespace() : null, key.name()));
+      if (item != null) {
+        found.add(item);
+      }
+    }
+    return found;
   }
 
   public synchronized Collection<KindSpec> kinds() {

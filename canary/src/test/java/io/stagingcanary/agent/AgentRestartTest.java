@@ -1,6 +1,7 @@
 package io.stagingcanary.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stagingcanary.CanaryApplication;
@@ -12,7 +13,12 @@ import io.stagingcanary.seeding.SeedOutcome;
 import io.stagingcanary.seeding.SeedingState;
 import io.stagingcanary.store.Ledger;
 import io.stagingcanary.store.LedgerEntry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -82,6 +88,7 @@ class AgentRestartTest {
       assertThat(incidents(second)).isEmpty();
     }
 
+    awaitSandboxResponsive();
     client.configMaps().inNamespace("canary-acme").withName("canary-settings").delete();
     client.persistentVolumeClaims().inNamespace("canary-globex").withName("canary-data").delete();
 
@@ -105,7 +112,29 @@ class AgentRestartTest {
     // right after events, which makes a further restart against it slow and flaky.
   }
 
+  /**
+   * The fabric8 mock server can stall for up to a minute after an agent's watches close
+   * (WatchEventsListener awaits its executor on the event loop). Wait until it answers again.
+   */
+  private static void awaitSandboxResponsive() {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    await()
+        .atMost(Duration.ofSeconds(150))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .until(
+            () ->
+                http.send(
+                            HttpRequest.newBuilder(URI.create(cluster.url() + "/version"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                        .statusCode()
+                    == 200);
+  }
+
   private static ConfigurableApplicationContext startAgent() {
+    awaitSandboxResponsive();
     return new SpringApplicationBuilder(CanaryApplication.class)
         .run(
             "--server.port=0",

@@ -117,6 +117,29 @@ class IncidentAssemblerTest {
   }
 
   @Test
+  void contentsOfALostNamespaceGoneAfterTheWindowJoinItsIncident() {
+    assembler.accept(List.of(degraded(NAMESPACE)), Incident.DetectedBy.WATCH, null, null);
+    assembler.seal();
+    List<String> opened =
+        assembler.accept(
+            List.of(missing(NAMESPACE), missing(CONFIG_MAP), missing(CLAIM)),
+            Incident.DetectedBy.WATCH,
+            null,
+            null);
+    List<String> elsewhere =
+        assembler.accept(List.of(missing(OTHER)), Incident.DetectedBy.WATCH, null, null);
+
+    assertThat(opened).as("the namespace's contents join its incident").isEmpty();
+    assertThat(elsewhere).as("another namespace is another incident").hasSize(1);
+    Incident stored = store.find(sealed.get(0).id()).orElseThrow();
+    assertThat(stored.items())
+        .extracting(Incident.Item::key)
+        .containsExactlyInAnyOrder(NAMESPACE, CONFIG_MAP, CLAIM);
+    assertThat(stored.items()).extracting(Incident.Item::status).containsOnly(StatusType.MISSING);
+    assertThat(assembler.isReported(CONFIG_MAP)).isTrue();
+  }
+
+  @Test
   void blindIsNeverALoss() {
     List<String> opened =
         assembler.accept(
@@ -177,6 +200,29 @@ class IncidentAssemblerTest {
 
     assertThat(sealed.get(0).blindFrom()).isEqualTo(from);
     assertThat(sealed.get(0).blindTo()).isEqualTo(to);
+  }
+
+  @Test
+  void aLossInsideANamespaceReportedOnlyAsModifiedOpensItsOwnIncident() {
+    assembler.accept(
+        List.of(
+            new SentinelResult(
+                NAMESPACE,
+                "sandbox",
+                "acme",
+                new SentinelStatus.Modified(
+                    List.of(
+                        new io.stagingcanary.diff.FieldChange(
+                            "metadata.labels[\"tier\"]", "pro", null, "label removed"))))),
+        Incident.DetectedBy.WATCH,
+        null,
+        null);
+    assembler.seal();
+
+    List<String> opened =
+        assembler.accept(List.of(missing(CONFIG_MAP)), Incident.DetectedBy.WATCH, null, null);
+
+    assertThat(opened).as("a new loss gets its own incident and page").hasSize(1);
   }
 
   static SentinelResult missing(ResourceKey key) {
