@@ -56,7 +56,7 @@ class CanaryPropertiesTest {
             "canary.api.token-file=/etc/canary/tokens",
             "canary.api.protect-reads=true",
             "canary.sandbox.port=0",
-            "canary.sandbox.kubeconfig=/tmp/kc")
+            "canary.sandbox.kubeconfig=/var/lib/canary/kubeconfig")
         .run(
             context -> {
               CanaryProperties p = context.getBean(CanaryProperties.class);
@@ -67,7 +67,7 @@ class CanaryPropertiesTest {
               assertThat(p.api().tokenFile()).isEqualTo(Path.of("/etc/canary/tokens"));
               assertThat(p.api().protectReads()).isTrue();
               assertThat(p.sandbox().port()).isZero();
-              assertThat(p.sandbox().kubeconfigOr(Path.of("x"))).isEqualTo(Path.of("/tmp/kc"));
+              assertThat(p.sandbox().kubeconfigOr(Path.of("x"))).isEqualTo(Path.of("/var/lib/canary/kubeconfig"));
             });
   }
 
