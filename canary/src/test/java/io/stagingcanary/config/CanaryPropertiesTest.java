@@ -67,7 +67,8 @@ class CanaryPropertiesTest {
               assertThat(p.api().tokenFile()).isEqualTo(Path.of("/etc/canary/tokens"));
               assertThat(p.api().protectReads()).isTrue();
               assertThat(p.sandbox().port()).isZero();
-              assertThat(p.sandbox().kubeconfigOr(Path.of("x"))).isEqualTo(Path.of("/var/lib/canary/kubeconfig"));
+              assertThat(p.sandbox().kubeconfigOr(Path.of("x")))
+                  .isEqualTo(Path.of("/var/lib/canary/kubeconfig"));
             });
   }
 
