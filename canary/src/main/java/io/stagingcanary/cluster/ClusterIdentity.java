@@ -13,8 +13,18 @@ public record ClusterIdentity(String id, String name, String serverUrl) {
 
   /** Resolves the identity, failing with {@link ClusterUnreachableException} when blind. */
   public static ClusterIdentity resolve(KubernetesClient client, CanaryProperties properties) {
+    return resolve(client, properties, null);
+  }
+
+  /**
+   * Resolves the identity: {@code override} (the sandbox's own id) first, then {@code
+   * canary.cluster-id}, then the kube-system uid. The API server is asked in every case, so an
+   * unreachable one fails startup.
+   */
+  public static ClusterIdentity resolve(
+      KubernetesClient client, CanaryProperties properties, ClusterIdOverride override) {
     String serverUrl = String.valueOf(client.getMasterUrl());
-    String configured = properties.clusterIdOrNull();
+    String configured = override != null ? override.clusterId() : properties.clusterIdOrNull();
     try {
       Namespace kubeSystem = client.namespaces().withName("kube-system").get();
       if (configured != null) {

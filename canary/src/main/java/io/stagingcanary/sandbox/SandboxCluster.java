@@ -31,10 +31,16 @@ public final class SandboxCluster implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final String url;
+  private final String clusterId = "sandbox-" + UUID.randomUUID();
 
   private SandboxCluster(KubernetesMockServer server, String url) {
     this.server = server;
     this.url = url;
+  }
+
+  /** A random identity per start: the mock server's uids repeat across starts, clusters don't. */
+  public String clusterId() {
+    return clusterId;
   }
 
   /** Starts a sandbox on host:port (port 0 picks a free one) serving the given extra kinds. */
@@ -60,7 +66,6 @@ public final class SandboxCluster implements AutoCloseable {
               new io.fabric8.kubernetes.api.model.NamespaceBuilder()
                   .withNewMetadata()
                   .withName("kube-system")
-                  .withUid(UUID.randomUUID().toString())
                   .endMetadata()
                   .build())
           .create();

@@ -2,6 +2,7 @@ package io.stagingcanary.sandbox;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stagingcanary.api.FallbackTokenSource;
+import io.stagingcanary.cluster.ClusterIdOverride;
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.fixtures.FixtureCatalog;
 import io.stagingcanary.fixtures.KindSpec;
@@ -41,6 +42,11 @@ class SandboxConfiguration {
   @Bean(destroyMethod = "close")
   KubernetesClient kubernetesClient(SandboxCluster sandbox) {
     return sandbox.newClient();
+  }
+
+  @Bean
+  ClusterIdOverride sandboxClusterId(SandboxCluster sandbox) {
+    return sandbox::clusterId;
   }
 
   @Bean

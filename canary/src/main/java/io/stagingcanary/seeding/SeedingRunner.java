@@ -1,11 +1,13 @@
 package io.stagingcanary.seeding;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stagingcanary.cluster.ClusterIdOverride;
 import io.stagingcanary.cluster.ClusterIdentity;
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.fixtures.FixtureCatalog;
 import io.stagingcanary.store.Ledger;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.ApplicationEventPublisher;
@@ -26,6 +28,7 @@ class SeedingRunner implements ApplicationRunner {
   private final Ledger ledger;
   private final Clock clock;
   private final ApplicationEventPublisher events;
+  private final ObjectProvider<ClusterIdOverride> clusterIdOverride;
 
   SeedingRunner(
       KubernetesClient client,
@@ -35,7 +38,8 @@ class SeedingRunner implements ApplicationRunner {
       SeedingState state,
       Ledger ledger,
       Clock clock,
-      ApplicationEventPublisher events) {
+      ApplicationEventPublisher events,
+      ObjectProvider<ClusterIdOverride> clusterIdOverride) {
     this.client = client;
     this.properties = properties;
     this.fixtures = fixtures;
@@ -44,11 +48,13 @@ class SeedingRunner implements ApplicationRunner {
     this.ledger = ledger;
     this.clock = clock;
     this.events = events;
+    this.clusterIdOverride = clusterIdOverride;
   }
 
   @Override
   public void run(ApplicationArguments args) {
-    ClusterIdentity cluster = ClusterIdentity.resolve(client, properties);
+    ClusterIdentity cluster =
+        ClusterIdentity.resolve(client, properties, clusterIdOverride.getIfAvailable());
     ledger.touchCluster(cluster.id(), cluster.name(), clock.instant());
     SeedReport report = seeding.seed(cluster, fixtures.sets());
     state.record(cluster, report);

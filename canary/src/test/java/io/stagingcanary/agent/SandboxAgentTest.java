@@ -50,6 +50,7 @@ class SandboxAgentTest {
 
   @LocalServerPort int port;
   @Autowired KubernetesClient client;
+  @Autowired io.stagingcanary.sandbox.SandboxCluster sandbox;
 
   AgentHttp http() {
     return new AgentHttp(port);
@@ -64,6 +65,7 @@ class SandboxAgentTest {
   void seedsEverySentinelAndReportsHealthy() {
     JsonNode status = http().get("/api/v1/status").json();
     assertThat(status.get("state").asText()).isEqualTo("HEALTHY");
+    assertThat(status.get("clusterId").asText()).isEqualTo(sandbox.clusterId());
     assertThat(status.get("expected").asInt()).isGreaterThanOrEqualTo(40);
     assertThat(status.get("present").asInt()).isEqualTo(status.get("expected").asInt());
     assertThat(dataDir.resolve("kubeconfig")).exists();
