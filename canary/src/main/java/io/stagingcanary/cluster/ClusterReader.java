@@ -11,6 +11,7 @@ import io.stagingcanary.fixtures.KindSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.springframework.stereotype.Component;
 
 /** Read-only access to the cluster: single GETs and paginated, label-selected LISTs. */
@@ -38,21 +39,7 @@ public class ClusterReader {
   /** Every object of a namespaced kind in one namespace, whatever its labels, page by page. */
   public Listing listNamespace(KindSpec kind, String namespace, int pageSize) {
     var resources = client.genericKubernetesResources(Kinds.context(kind)).inNamespace(namespace);
-    List<GenericKubernetesResource> items = new ArrayList<>();
-    String continueToken = null;
-    int pages = 0;
-    do {
-      GenericKubernetesResourceList page =
-          resources.list(
-              new ListOptionsBuilder()
-                  .withLimit((long) pageSize)
-                  .withContinue(continueToken)
-                  .build());
-      pages++;
-      items.addAll(page.getItems());
-      continueToken = page.getMetadata() == null ? null : page.getMetadata().getContinue();
-    } while (continueToken != null && !continueToken.isEmpty());
-    return new Listing(List.copyOf(items), pages);
+    return pages(null, pageSize, resources::list);
   }
 
   /**
@@ -61,35 +48,40 @@ public class ClusterReader {
    * once: a partial listing must never read as a loss.
    */
   public Listing list(KindSpec kind, String labelSelector, int pageSize) {
+    var resources = client.genericKubernetesResources(Kinds.context(kind));
+    Function<ListOptions, GenericKubernetesResourceList> page =
+        kind.namespaced() ? resources.inAnyNamespace()::list : resources::list;
     try {
-      return listOnce(kind, labelSelector, pageSize);
+      return pages(labelSelector, pageSize, page);
     } catch (KubernetesClientException e) {
       if (e.getCode() != 410) {
         throw e;
       }
-      return listOnce(kind, labelSelector, pageSize);
+      return pages(labelSelector, pageSize, page);
     }
   }
 
-  private Listing listOnce(KindSpec kind, String labelSelector, int pageSize) {
-    var resources = client.genericKubernetesResources(Kinds.context(kind));
+  /** Follows {@code continue} tokens until the last page. */
+  private static Listing pages(
+      String labelSelector,
+      int pageSize,
+      Function<ListOptions, GenericKubernetesResourceList> page) {
     List<GenericKubernetesResource> items = new ArrayList<>();
     String continueToken = null;
-    int pages = 0;
+    int requests = 0;
     do {
-      ListOptions options =
-          new ListOptionsBuilder()
-              .withLabelSelector(labelSelector)
-              .withLimit((long) pageSize)
-              .withContinue(continueToken)
-              .build();
-      GenericKubernetesResourceList page =
-          kind.namespaced() ? resources.inAnyNamespace().list(options) : resources.list(options);
-      pages++;
-      items.addAll(page.getItems());
-      continueToken = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+      GenericKubernetesResourceList result =
+          page.apply(
+              new ListOptionsBuilder()
+                  .withLabelSelector(labelSelector)
+                  .withLimit((long) pageSize)
+                  .withContinue(continueToken)
+                  .build());
+      requests++;
+      items.addAll(result.getItems());
+      continueToken = result.getMetadata() == null ? null : result.getMetadata().getContinue();
     } while (continueToken != null && !continueToken.isEmpty());
-    return new Listing(List.copyOf(items), pages);
+    return new Listing(List.copyOf(items), requests);
   }
 
   /** The result of one paginated LIST: the objects and how many requests it took. */
