@@ -1,0 +1,14 @@
+package io.stagingcanary.leader;
+
+/**
+ * Whether this replica is the one that may act on the cluster: seed, verify, bracket tool Jobs and
+ * deliver alerts. Every replica serves the read API and metrics whatever this says.
+ */
+public interface Leadership {
+
+  /** True while this replica holds leadership. */
+  boolean isLeader();
+
+  /** This replica's identity in the election (the pod name in a cluster). */
+  String identity();
+}
