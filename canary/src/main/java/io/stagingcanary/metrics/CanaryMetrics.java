@@ -121,20 +121,12 @@ public class CanaryMetrics {
 
   /** A sentinel of this set and kind was reported lost (counted once per incident item). */
   public void sentinelLost(String set, String kind) {
-    Counter.builder("canary.sentinel.losses")
-        .description("Sentinels reported lost, replaced, modified or degraded in an incident")
-        .tags(Tags.of("set", tag(set), "kind", tag(kind)))
-        .register(registry)
-        .increment();
+    lossCounter(set, kind).increment();
   }
 
   /** An ops-tool run finished with this verdict after {@code took}. */
   public void toolRunCompleted(String tool, String verdict, Duration took) {
-    Counter.builder("canary.tool.runs")
-        .description("Ops-tool runs the agent bracketed, by verdict")
-        .tags(Tags.of("tool", tag(tool), "verdict", tag(verdict)))
-        .register(registry)
-        .increment();
+    toolRuns(tool, verdict).increment();
     Timer.builder("canary.tool.run.duration")
         .description("How long a bracketed ops-tool run took")
         .tags(Tags.of("tool", tag(tool)))
@@ -145,11 +137,7 @@ public class CanaryMetrics {
 
   /** A new version of an ops tool was deployed (a Grafana annotation source). */
   public void toolDeployed(String tool) {
-    Counter.builder("canary.tool.deployments")
-        .description("Deployments of ops tools the agent watches")
-        .tags(Tags.of("tool", tag(tool)))
-        .register(registry)
-        .increment();
+    toolDeployments(tool).increment();
   }
 
   /**
@@ -157,11 +145,7 @@ public class CanaryMetrics {
    * failed}.
    */
   public void alertDelivered(String channel, String outcome) {
-    Counter.builder("canary.alert.deliveries")
-        .description("Alert delivery attempts by channel and outcome")
-        .tags(Tags.of("channel", tag(channel), "outcome", tag(outcome)))
-        .register(registry)
-        .increment();
+    alertDeliveries(channel, outcome).increment();
   }
 
   /** How many alerts wait in the outbox now. */
@@ -202,6 +186,32 @@ public class CanaryMetrics {
           .strongReference(true)
           .tags(Tags.of("set", group.set(), "kind", group.kind(), "state", group.state()))
           .register(registry);
+    }
+  }
+
+  /**
+   * Starts the loss counter of every set and kind at 0, so that {@code increase()} sees the first
+   * loss (a counter series that first appears at 1 has no increase).
+   */
+  public void declareSentinelKinds(Collection<SentinelGroup> groups) {
+    groups.forEach(g -> lossCounter(g.set(), g.kind()));
+  }
+
+  /**
+   * Starts the tool counters of these tools at 0 for every verdict (call once the tool policies are
+   * loaded), so that the first failed run is an {@code increase()} and the dashboard shows 0.
+   */
+  public void declareTools(Collection<String> tools, Collection<String> verdicts) {
+    for (String tool : tools) {
+      toolDeployments(tool);
+      verdicts.forEach(verdict -> toolRuns(tool, verdict));
+    }
+  }
+
+  /** Starts the delivery counters of these channels at 0 for every outcome. */
+  public void declareAlertChannels(Collection<String> channels, Collection<String> outcomes) {
+    for (String channel : channels) {
+      outcomes.forEach(outcome -> alertDeliveries(channel, outcome));
     }
   }
 
@@ -259,6 +269,34 @@ public class CanaryMetrics {
   }
 
   // ----
+
+  private Counter lossCounter(String set, String kind) {
+    return Counter.builder("canary.sentinel.losses")
+        .description("Sentinels reported lost, replaced, modified or degraded in an incident")
+        .tags(Tags.of("set", tag(set), "kind", tag(kind)))
+        .register(registry);
+  }
+
+  private Counter toolRuns(String tool, String verdict) {
+    return Counter.builder("canary.tool.runs")
+        .description("Ops-tool runs the agent bracketed, by verdict")
+        .tags(Tags.of("tool", tag(tool), "verdict", tag(verdict)))
+        .register(registry);
+  }
+
+  private Counter toolDeployments(String tool) {
+    return Counter.builder("canary.tool.deployments")
+        .description("Deployments of ops tools the agent watches")
+        .tags(Tags.of("tool", tag(tool)))
+        .register(registry);
+  }
+
+  private Counter alertDeliveries(String channel, String outcome) {
+    return Counter.builder("canary.alert.deliveries")
+        .description("Alert delivery attempts by channel and outcome")
+        .tags(Tags.of("channel", tag(channel), "outcome", tag(outcome)))
+        .register(registry);
+  }
 
   private double lastSuccess() {
     return lastSuccessfulVerification.get().map(i -> i.toEpochMilli() / 1000.0).orElse(0.0);

@@ -66,6 +66,7 @@ class VerificationMetrics {
       }
     }
     metrics.bindSentinels(groups, () -> snapshot().counts());
+    metrics.declareSentinelKinds(groups);
     metrics.bindOldestSentinel(
         sets, set -> Optional.ofNullable(snapshot().oldestPresentSeededAt().get(set)));
     metrics.bindOpenIncidents(() -> snapshot().openIncidents());

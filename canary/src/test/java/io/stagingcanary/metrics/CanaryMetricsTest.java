@@ -76,6 +76,26 @@ class CanaryMetricsTest {
   }
 
   @Test
+  void declaredToolsChannelsAndKindsStartAtZeroSoTheFirstEventIsAnIncrease() {
+    metrics.declareTools(List.of("prune-users"), List.of("PASS", "FAIL", "ERROR"));
+    metrics.declareAlertChannels(List.of("slack[0]"), List.of("delivered", "failed"));
+    metrics.declareSentinelKinds(List.of(new SentinelGroup("sandbox", "ConfigMap", "PRESENT")));
+
+    assertThat(count("canary.tool.runs", "tool", "prune-users", "verdict", "FAIL")).isZero();
+    assertThat(registry.get("canary.tool.runs").counters()).hasSize(3);
+    assertThat(count("canary.tool.deployments", "tool", "prune-users")).isZero();
+    assertThat(count("canary.alert.deliveries", "channel", "slack[0]", "outcome", "failed"))
+        .isZero();
+    assertThat(count("canary.sentinel.losses", "set", "sandbox", "kind", "ConfigMap")).isZero();
+    assertThat(registry.find("canary.tool.run.duration").timer())
+        .as("durations only exist once a run was timed")
+        .isNull();
+
+    metrics.toolRunCompleted("prune-users", "FAIL", Duration.ofSeconds(3));
+    assertThat(count("canary.tool.runs", "tool", "prune-users", "verdict", "FAIL")).isEqualTo(1);
+  }
+
+  @Test
   void blankTagValuesBecomeUnknownNeverAnEmptyTag() {
     metrics.alertDelivered(null, " ");
     assertThat(count("canary.alert.deliveries", "channel", "unknown", "outcome", "unknown"))
