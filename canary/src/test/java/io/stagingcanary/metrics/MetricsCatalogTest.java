@@ -185,6 +185,27 @@ class MetricsCatalogTest {
     assertThat(own).contains("canary_sentinels{");
   }
 
+  @Test
+  @Order(5)
+  void alertRulesAndDashboardsQueryOnlyMetricsOfTheScrape() {
+    metrics.toolRunCompleted("user-cleanup", "PASS", Duration.ofSeconds(1));
+    metrics.pvcSnapshotTaken("sandbox", Instant.now());
+    metrics.alertDelivered("webhook", "failed");
+    metrics.toolDeployed("user-cleanup");
+    Map<String, PrometheusText.Family> scraped =
+        PrometheusText.parse(scrape()).withPrefix("canary_");
+    MetricsCatalog catalog = MetricsCatalog.load();
+    java.util.Set<String> queried = QueriedMetrics.canaryNames();
+
+    assertThat(queried).as("metrics the rules and dashboards query").hasSizeGreaterThan(10);
+    assertThat(queried)
+        .allSatisfy(
+            name ->
+                assertThat(scraped)
+                    .as("%s (rules or dashboards) in a live scrape", name)
+                    .containsKey(catalog.familyOf(name)));
+  }
+
   /** name → "type [tags]" with the common cluster tag and the histogram's le left out. */
   static Map<String, String> describe(Map<String, PrometheusText.Family> families) {
     Map<String, String> described = new TreeMap<>();

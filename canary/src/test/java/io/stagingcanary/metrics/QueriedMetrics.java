@@ -92,6 +92,7 @@ final class QueriedMetrics {
   /** Every {@code expr} of targets and annotations, and every {@code query} of templating. */
   static void collectExpressions(JsonNode node, List<String> found) {
     if (node.isObject()) {
+      boolean queryVariable = node.path("type").asText().equals("query");
       node.properties()
           .forEach(
               field -> {
@@ -99,7 +100,9 @@ final class QueriedMetrics {
                 if (field.getKey().equals("expr") && value.isTextual()) {
                   found.add(value.asText());
                 } else if (field.getKey().equals("query") && value.isTextual()) {
-                  found.add(value.asText());
+                  if (queryVariable) {
+                    found.add(value.asText());
+                  }
                 } else if (field.getKey().equals("query") && value.isObject()) {
                   if (value.path("query").isTextual()) {
                     found.add(value.path("query").asText());
