@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
@@ -45,8 +46,8 @@ public class CanaryMetrics {
   private final MetricsProperties properties;
   private final Timer verificationDuration;
   private final Timer detectionLatency;
-  private final AtomicLong outboxPending = new AtomicLong();
-  private final AtomicLong maintenanceWindowActive = new AtomicLong();
+  private final AtomicLong outboxPendingValue = new AtomicLong();
+  private final AtomicLong maintenanceWindowActiveValue = new AtomicLong();
   private final Map<String, Instant> snapshotTakenAt = new ConcurrentHashMap<>();
   private final Set<String> boundSentinelSets = ConcurrentHashMap.newKeySet();
 
@@ -54,6 +55,9 @@ public class CanaryMetrics {
   private volatile BooleanSupplier leader = () -> false;
   private volatile IntSupplier openIncidents = () -> 0;
   private volatile Supplier<Optional<Instant>> lastSuccessfulVerification = Optional::empty;
+  private volatile LongSupplier outboxPending = outboxPendingValue::get;
+  private volatile BooleanSupplier maintenanceWindowActive =
+      () -> maintenanceWindowActiveValue.get() == 1;
 
   public CanaryMetrics(
       MeterRegistry registry,
@@ -88,10 +92,13 @@ public class CanaryMetrics {
     Gauge.builder("canary.leader", this, m -> m.leader.getAsBoolean() ? 1 : 0)
         .description("1 while this replica is the leader that seeds, verifies and alerts")
         .register(registry);
-    Gauge.builder("canary.alert.outbox.pending", outboxPending, AtomicLong::get)
+    Gauge.builder("canary.alert.outbox.pending", this, m -> m.outboxPending.getAsLong())
         .description("Alerts waiting in the outbox for delivery")
         .register(registry);
-    Gauge.builder("canary.maintenance.window.active", maintenanceWindowActive, AtomicLong::get)
+    Gauge.builder(
+            "canary.maintenance.window.active",
+            this,
+            m -> m.maintenanceWindowActive.getAsBoolean() ? 1 : 0)
         .description("1 while a maintenance window declares changes to sentinels as expected")
         .register(registry);
     String version =
@@ -148,14 +155,14 @@ public class CanaryMetrics {
     alertDeliveries(channel, outcome).increment();
   }
 
-  /** How many alerts wait in the outbox now. */
+  /** How many alerts wait in the outbox now (or use {@link #bindOutboxPending}). */
   public void outboxPending(long pending) {
-    outboxPending.set(Math.max(0, pending));
+    outboxPendingValue.set(Math.max(0, pending));
   }
 
-  /** Whether a maintenance window is active now. */
+  /** Whether a maintenance window is active now (or use {@link #bindMaintenanceWindowActive}). */
   public void maintenanceWindowActive(boolean active) {
-    maintenanceWindowActive.set(active ? 1 : 0);
+    maintenanceWindowActiveValue.set(active ? 1 : 0);
   }
 
   /**
@@ -250,6 +257,17 @@ public class CanaryMetrics {
             .register(registry);
       }
     }
+  }
+
+  /** The outbox backlog, read at scrape time; replaces {@link #outboxPending(long)}. */
+  public void bindOutboxPending(LongSupplier pending) {
+    Objects.requireNonNull(pending);
+    this.outboxPending = () -> Math.max(0, pending.getAsLong());
+  }
+
+  /** Whether a window is active, read at scrape time; replaces the setter. */
+  public void bindMaintenanceWindowActive(BooleanSupplier active) {
+    this.maintenanceWindowActive = Objects.requireNonNull(active);
   }
 
   public void bindBlind(BooleanSupplier blind) {

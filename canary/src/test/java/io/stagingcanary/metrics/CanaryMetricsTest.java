@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
@@ -114,6 +115,22 @@ class CanaryMetricsTest {
     metrics.maintenanceWindowActive(true);
     assertThat(gauge("canary.maintenance.window.active")).isEqualTo(1);
     metrics.maintenanceWindowActive(false);
+    assertThat(gauge("canary.maintenance.window.active")).isZero();
+  }
+
+  @Test
+  void outboxAndMaintenanceWindowCanBeReadAtScrapeTimeInstead() {
+    AtomicLong pending = new AtomicLong(4);
+    AtomicBoolean window = new AtomicBoolean(true);
+    metrics.outboxPending(9);
+    metrics.bindOutboxPending(pending::get);
+    metrics.bindMaintenanceWindowActive(window::get);
+
+    assertThat(gauge("canary.alert.outbox.pending")).isEqualTo(4);
+    assertThat(gauge("canary.maintenance.window.active")).isEqualTo(1);
+    pending.set(0);
+    window.set(false);
+    assertThat(gauge("canary.alert.outbox.pending")).isZero();
     assertThat(gauge("canary.maintenance.window.active")).isZero();
   }
 
