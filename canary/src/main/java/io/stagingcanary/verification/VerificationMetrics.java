@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -110,24 +111,38 @@ class VerificationMetrics {
     if (cluster.isEmpty()) {
       return new Snapshot(now, Map.of(), Map.of(), 0);
     }
-    List<SentinelView> views = states.list(cluster.get());
+    return summarize(states.list(cluster.get()), incidents.open(cluster.get().id()).size(), now);
+  }
+
+  /**
+   * What the gauges show for these sentinels. The age of a set is its oldest present (or only
+   * modified) sentinel. A set whose seeded sentinels are all gone has lived 0 s (the environment
+   * was wiped) — unless some of it cannot be observed: blind, pending or never-seeded sentinels say
+   * nothing about the age, so such a set without a present sentinel has no age (NaN).
+   */
+  static Snapshot summarize(List<SentinelView> views, int openIncidents, Instant now) {
     Map<SentinelGroup, Long> counts = new HashMap<>();
     Map<String, Instant> oldest = new HashMap<>();
+    Set<String> gone = new HashSet<>();
+    Set<String> unobserved = new HashSet<>();
     for (SentinelView view : views) {
       counts.merge(new SentinelGroup(view.set(), view.kind(), view.state().name()), 1L, Long::sum);
-      if (view.seededAt() == null) {
-        continue;
-      }
       switch (view.state()) {
-        case PRESENT, MODIFIED ->
+        case PRESENT, MODIFIED -> {
+          if (view.seededAt() != null) {
             oldest.merge(view.set(), view.seededAt(), (a, b) -> a.isBefore(b) ? a : b);
-        // A set whose seeded sentinels are all gone has lived 0 s: the environment was wiped.
-        case MISSING, REPLACED, DEGRADED -> oldest.putIfAbsent(view.set(), now);
-        // Blind, not yet verified or never seeded: says nothing about the environment's age.
-        default -> {}
+          }
+        }
+        case MISSING, REPLACED, DEGRADED -> gone.add(view.set());
+        case UNKNOWN, PENDING -> unobserved.add(view.set());
+        case CONFLICT -> {}
       }
     }
-    return new Snapshot(
-        now, Map.copyOf(counts), Map.copyOf(oldest), incidents.open(cluster.get().id()).size());
+    for (String set : gone) {
+      if (!oldest.containsKey(set) && !unobserved.contains(set)) {
+        oldest.put(set, now);
+      }
+    }
+    return new Snapshot(now, Map.copyOf(counts), Map.copyOf(oldest), openIncidents);
   }
 }
