@@ -4,6 +4,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -99,6 +100,22 @@ class ArchitectureTest {
         .because(
             "every create, update and delete goes through GuardedMutations (strict ownership);"
                 + " the sandbox only bootstraps its own in-process server")
+        .check(mainClasses);
+  }
+
+  @Test
+  void metricsDependOnNoFeature() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.stagingcanary.metrics..")
+        .should()
+        .dependOnClassesThat(
+            JavaClass.Predicates.resideInAPackage("io.stagingcanary..")
+                .and(
+                    JavaClass.Predicates.resideOutsideOfPackages(
+                        "io.stagingcanary.metrics..", "io.stagingcanary.config..")))
+        .because(
+            "features call CanaryMetrics with plain values and suppliers; metrics call no feature")
         .check(mainClasses);
   }
 

@@ -41,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -261,7 +262,31 @@ public class Verifier implements ChangeTrigger, DisposableBean {
         confirmAbsent(Snapshot.of(clock.instant(), objects, observed, Map.of()), subset);
     DiffResult diff = Diff.compare(subset, snapshot);
     diff.results().forEach(r -> current.put(r.key(), r));
-    handle(diff.results(), Incident.DetectedBy.WATCH, null, null);
+    Instant decided = clock.instant();
+    List<String> opened = handle(diff.results(), Incident.DetectedBy.WATCH, null, null);
+    publishDetection(opened, diff.results(), batch, decided);
+  }
+
+  /** For the detection-latency metric: earliest event of the changes → the incident opened. */
+  private void publishDetection(
+      List<String> opened,
+      Collection<SentinelResult> results,
+      Map<ResourceKey, Instant> seenAt,
+      Instant decided) {
+    if (opened.isEmpty()) {
+      return;
+    }
+    results.stream()
+        .filter(r -> r.type() != StatusType.PRESENT && r.type() != StatusType.UNKNOWN)
+        .map(r -> seenAt.get(r.key()))
+        .filter(Objects::nonNull)
+        .min(Instant::compareTo)
+        .ifPresent(
+            seen -> {
+              Instant openedAt =
+                  incidents.openIncident(opened.get(0)).map(Incident::openedAt).orElse(decided);
+              events.publishEvent(new IncidentOpenedByWatch(opened.get(0), seen, openedAt));
+            });
   }
 
   private VerificationResult verifyFull(Incident.DetectedBy detectedBy) {
@@ -312,6 +337,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
             List.copyOf(snapshot.unobserved().keySet()),
             opened);
     lastVerification = result;
+    events.publishEvent(new VerificationCompleted(result));
     return result;
   }
 

@@ -1,0 +1,4 @@
+package io.stagingcanary.verification;
+
+/** A full verification finished (published on the verifier thread). */
+public record VerificationCompleted(VerificationResult result) {}
