@@ -16,6 +16,7 @@ import io.stagingcanary.diff.StatusType;
 import io.stagingcanary.fixtures.FixtureCatalog;
 import io.stagingcanary.fixtures.KindSpec;
 import io.stagingcanary.fixtures.SentinelFixture;
+import io.stagingcanary.incident.ExpectedChanges;
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentResolved;
 import io.stagingcanary.incident.IncidentSealed;
@@ -54,6 +55,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
@@ -81,6 +83,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   private final ApplicationEventPublisher events;
   private final SentinelInformers informers;
   private final IncidentAssembler incidents;
+  private final ObjectProvider<ExpectedChanges> expectedChanges;
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -114,8 +117,10 @@ public class Verifier implements ChangeTrigger, DisposableBean {
       KubernetesClient client,
       IncidentStore store,
       Clock clock,
-      ApplicationEventPublisher events) {
+      ApplicationEventPublisher events,
+      ObjectProvider<ExpectedChanges> expectedChanges) {
     this.properties = properties;
+    this.expectedChanges = expectedChanges;
     this.ledger = ledger;
     this.fixtures = fixtures;
     this.inventory = inventory;
@@ -185,6 +190,15 @@ public class Verifier implements ChangeTrigger, DisposableBean {
                   .orElseThrow(
                       () -> new IllegalArgumentException("no open incident " + incidentId));
           return reseedLost(incident);
+        });
+  }
+
+  /** Re-creates the lost sentinels of open incidents now (after a tool run's verdict is stored). */
+  public void reseedOpenIncidentsNow() {
+    call(
+        () -> {
+          reseedOpenIncidents();
+          return null;
         });
   }
 
@@ -458,7 +472,13 @@ public class Verifier implements ChangeTrigger, DisposableBean {
       SentinelResult now = current.get(item.key());
       SentinelFixture fixture = fixturesByKey.get(item.key());
       if (fixture != null && now != null && now.type() == StatusType.MISSING) {
-        lost.add(fixture);
+        Optional<String> expected = expectedNow(item);
+        if (expected.isPresent()) {
+          log.info(
+              "Incident {}: re-seed of {} deferred, {}", incident.id(), item.key(), expected.get());
+        } else {
+          lost.add(fixture);
+        }
       }
     }
     if (lost.isEmpty()) {
@@ -467,6 +487,16 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     List<SeedOutcome> outcomes = seeding.reseed(cluster, lost, incident.id());
     reloadExpected(lost.stream().map(SentinelFixture::key).toList());
     return outcomes;
+  }
+
+  /** Why a change is expected right now (e.g. inside an active tool run's blast radius). */
+  private Optional<String> expectedNow(Incident.Item item) {
+    Instant now = clock.instant();
+    return expectedChanges
+        .orderedStream()
+        .map(e -> e.reason(item, now))
+        .flatMap(Optional::stream)
+        .findFirst();
   }
 
   private void detectEnvironmentReset(SeedingCompleted completed) {
