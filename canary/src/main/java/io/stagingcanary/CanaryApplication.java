@@ -1,5 +1,6 @@
 package io.stagingcanary;
 
+import io.stagingcanary.gate.GateCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class CanaryApplication {
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("gate")) {
+      // The CI gate is a JDK-only client: it exits before Spring is touched.
+      System.exit(GateCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+    }
     SpringApplication.run(CanaryApplication.class, args);
   }
 }

@@ -21,6 +21,7 @@ import io.stagingcanary.metrics.CanaryMetrics;
 import io.stagingcanary.rules.Evaluator;
 import io.stagingcanary.rules.ToolPolicy;
 import io.stagingcanary.rules.Verdict;
+import io.stagingcanary.verification.ReseedHold;
 import io.stagingcanary.verification.Verifier;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,7 +53,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * RunCompleted}, metrics and the re-seed of bait the run removed as expected.
  */
 @Service
-public class RunService {
+public class RunService implements ReseedHold {
 
   private static final Logger log = LoggerFactory.getLogger(RunService.class);
   private static final Duration POLL = Duration.ofMillis(500);
@@ -414,6 +415,21 @@ public class RunService {
     }
   }
 
+  /** Re-seeding waits while a run is in progress (up to {@code canary.runs.max-duration}). */
+  @Override
+  public Optional<String> reason() {
+    Instant cutoff = clock.instant().minus(properties.maxDuration());
+    List<String> running =
+        active.values().stream()
+            .map(ActiveRun::run)
+            .filter(r -> r.startedAt().isAfter(cutoff))
+            .map(r -> r.id() + " (" + r.tool() + " " + r.version() + ")")
+            .toList();
+    return running.isEmpty()
+        ? Optional.empty()
+        : Optional.of("ops-tool run(s) in progress: " + String.join(", ", running));
+  }
+
   // ---- reads
 
   public Optional<ToolRun> find(String id) {
@@ -427,8 +443,9 @@ public class RunService {
   /** Runs whose declared blast radius was in force at {@code at}. */
   List<Window> windowsAt(Instant at) {
     List<Window> result = new ArrayList<>();
+    Instant cutoff = at.minus(properties.maxDuration());
     for (Window w : recent) {
-      if (w.covers(at)) {
+      if (w.covers(at) && (w.completedAt() != null || w.startedAt().isAfter(cutoff))) {
         result.add(w);
       }
     }

@@ -18,6 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param policyReloadInterval how often policy files are checked for changes
  * @param watchNamespaces namespaces whose ops-tool Jobs, CronJobs and Deployments are bracketed
  * @param jobPollInterval how often those namespaces are listed
+ * @param maxDuration after this long an uncompleted run no longer holds re-seeding back
  */
 @Validated
 @ConfigurationProperties("canary.runs")
@@ -27,7 +28,8 @@ public record RunsProperties(
     Path policies,
     @NotNull @DefaultValue("2s") Duration policyReloadInterval,
     @NotNull @DefaultValue List<String> watchNamespaces,
-    @NotNull @DefaultValue("2s") Duration jobPollInterval) {
+    @NotNull @DefaultValue("2s") Duration jobPollInterval,
+    @NotNull @DefaultValue("2h") Duration maxDuration) {
 
   @AssertTrue(
       message =

@@ -16,7 +16,6 @@ import io.stagingcanary.diff.StatusType;
 import io.stagingcanary.fixtures.FixtureCatalog;
 import io.stagingcanary.fixtures.KindSpec;
 import io.stagingcanary.fixtures.SentinelFixture;
-import io.stagingcanary.incident.ExpectedChanges;
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentResolved;
 import io.stagingcanary.incident.IncidentSealed;
@@ -83,7 +82,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   private final ApplicationEventPublisher events;
   private final SentinelInformers informers;
   private final IncidentAssembler incidents;
-  private final ObjectProvider<ExpectedChanges> expectedChanges;
+  private final ObjectProvider<ReseedHold> reseedHolds;
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -118,9 +117,9 @@ public class Verifier implements ChangeTrigger, DisposableBean {
       IncidentStore store,
       Clock clock,
       ApplicationEventPublisher events,
-      ObjectProvider<ExpectedChanges> expectedChanges) {
+      ObjectProvider<ReseedHold> reseedHolds) {
     this.properties = properties;
-    this.expectedChanges = expectedChanges;
+    this.reseedHolds = reseedHolds;
     this.ledger = ledger;
     this.fixtures = fixtures;
     this.inventory = inventory;
@@ -193,7 +192,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
         });
   }
 
-  /** Re-creates the lost sentinels of open incidents now (after a tool run's verdict is stored). */
+  /** Re-creates the lost sentinels of open incidents now (e.g. when a tool run's hold ends). */
   public void reseedOpenIncidentsNow() {
     call(
         () -> {
@@ -444,7 +443,8 @@ public class Verifier implements ChangeTrigger, DisposableBean {
         incident.text());
     events.publishEvent(new IncidentSealed(incident));
     if (incident.type() == Incident.Type.SENTINEL_LOSS
-        && properties.reseed().mode() == CanaryProperties.ReseedMode.AFTER_INCIDENT) {
+        && properties.reseed().mode() == CanaryProperties.ReseedMode.AFTER_INCIDENT
+        && !held(incident.id())) {
       reseedLost(incident);
     }
   }
@@ -455,7 +455,9 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   }
 
   private void reseedOpenIncidents() {
-    if (properties.reseed().mode() != CanaryProperties.ReseedMode.AFTER_INCIDENT) {
+    if (properties.reseed().mode() != CanaryProperties.ReseedMode.AFTER_INCIDENT
+        || incidents.openSealed().isEmpty()
+        || held("open incidents")) {
       return;
     }
     for (Incident incident : incidents.openSealed()) {
@@ -472,13 +474,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
       SentinelResult now = current.get(item.key());
       SentinelFixture fixture = fixturesByKey.get(item.key());
       if (fixture != null && now != null && now.type() == StatusType.MISSING) {
-        Optional<String> expected = expectedNow(item);
-        if (expected.isPresent()) {
-          log.info(
-              "Incident {}: re-seed of {} deferred, {}", incident.id(), item.key(), expected.get());
-        } else {
-          lost.add(fixture);
-        }
+        lost.add(fixture);
       }
     }
     if (lost.isEmpty()) {
@@ -489,14 +485,11 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     return outcomes;
   }
 
-  /** Why a change is expected right now (e.g. inside an active tool run's blast radius). */
-  private Optional<String> expectedNow(Incident.Item item) {
-    Instant now = clock.instant();
-    return expectedChanges
-        .orderedStream()
-        .map(e -> e.reason(item, now))
-        .flatMap(Optional::stream)
-        .findFirst();
+  private boolean held(String what) {
+    Optional<String> reason =
+        reseedHolds.orderedStream().map(ReseedHold::reason).flatMap(Optional::stream).findFirst();
+    reason.ifPresent(r -> log.info("Re-seed of {} deferred: {}", what, r));
+    return reason.isPresent();
   }
 
   private void detectEnvironmentReset(SeedingCompleted completed) {

@@ -128,7 +128,13 @@ class PolicyCatalogTest {
             new CanaryProperties.Reseed(CanaryProperties.ReseedMode.AFTER_INCIDENT));
     RunsProperties runs =
         new RunsProperties(
-            Duration.ofSeconds(5), Duration.ofSeconds(120), dir, reload, List.of(), reload);
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(120),
+            dir,
+            reload,
+            List.of(),
+            reload,
+            Duration.ofHours(2));
     return new PolicyCatalog(canary, runs, metrics());
   }
 
