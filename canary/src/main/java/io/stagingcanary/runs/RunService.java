@@ -26,6 +26,7 @@ import io.stagingcanary.verification.Verifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -205,7 +206,7 @@ public class RunService implements ReseedHold {
       throw new PreflightFailed(
           "the agent is blind to " + before.unobserved().keySet() + ": no baseline", List.of());
     }
-    Instant startedAt = before.takenAt();
+    Instant startedAt = before.takenAt().truncatedTo(ChronoUnit.MICROS);
     ToolRun run =
         new ToolRun(
             UUID.randomUUID().toString(),
@@ -301,7 +302,7 @@ public class RunService implements ReseedHold {
 
   private ToolRun store(Judgement judgement, Integer exitCode, ClusterIdentity cluster) {
     ToolRun run = judgement.run();
-    Instant completedAt = clock.instant();
+    Instant completedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
     ToolRun timed = run.complete(null, completedAt, exitCode, 0, null, null, null, null, null);
     List<ToolRun> overlapping =
         store.overlapping(run.clusterId(), run.startedAt(), completedAt).stream()
