@@ -1,5 +1,6 @@
 package io.stagingcanary.seeding;
 
+import static io.stagingcanary.seeding.MutationResult.Operation.ANNOTATE_JOB;
 import static io.stagingcanary.seeding.MutationResult.Operation.CREATE;
 import static io.stagingcanary.seeding.MutationResult.Operation.DELETE;
 import static io.stagingcanary.seeding.MutationResult.Operation.UPDATE;
@@ -20,6 +21,7 @@ import io.stagingcanary.store.LedgerEntry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,12 +38,22 @@ import org.springframework.stereotype.Component;
  *       preconditions, so a replacement between read and write makes the server refuse the call.
  * </ul>
  *
- * An ArchUnit test keeps every other class from calling fabric8's write methods.
+ * The one write on an object the agent does not own: {@link #annotateOpsToolJob} puts the run id
+ * and verdict on a Job labelled {@value #OPS_TOOL_LABEL}, nothing else.
+ *
+ * <p>An ArchUnit test keeps every other class from calling fabric8's write methods.
  */
 @Component
 public class GuardedMutations {
 
   private static final long WRITE_TIMEOUT_SECONDS = 30;
+
+  /** Label naming the ops tool a Job, CronJob or Deployment runs. */
+  public static final String OPS_TOOL_LABEL = "stagingcanary.io/ops-tool";
+
+  /** The only annotation keys {@link #annotateOpsToolJob} writes. */
+  public static final Set<String> JOB_ANNOTATIONS =
+      Set.of("stagingcanary.io/run-id", "stagingcanary.io/verdict");
 
   private final KubernetesClient client;
   private final Ledger ledger;
@@ -140,6 +152,77 @@ public class GuardedMutations {
     }
     return new MutationResult.Refused(
         DELETE, "the server refused the delete (HTTP " + status + "): preconditions not met");
+  }
+
+  /**
+   * Puts run-id/verdict annotations on an ops-tool Job: only a {@code batch/v1} Job carrying
+   * {@value #OPS_TOOL_LABEL}, only the keys in {@link #JOB_ANNOTATIONS}, and only while the Job's
+   * uid is {@code uid} (sent as precondition with the resourceVersion just read).
+   *
+   * @throws IllegalArgumentException for any other key, an empty or null value, or no uid
+   */
+  public MutationResult annotateOpsToolJob(
+      String namespace, String name, String uid, Map<String, String> annotations) {
+    if (annotations == null || annotations.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no annotations to write on Job " + namespace + "/" + name);
+    }
+    for (Map.Entry<String, String> e : annotations.entrySet()) {
+      if (!JOB_ANNOTATIONS.contains(e.getKey())) {
+        throw new IllegalArgumentException(
+            "annotation "
+                + e.getKey()
+                + " may not be written on Job "
+                + namespace
+                + "/"
+                + name
+                + "; only "
+                + new java.util.TreeSet<>(JOB_ANNOTATIONS));
+      }
+      if (e.getValue() == null || e.getValue().isBlank()) {
+        throw new IllegalArgumentException("annotation " + e.getKey() + " needs a value");
+      }
+    }
+    if (uid == null || uid.isBlank() || namespace == null || name == null) {
+      throw new IllegalArgumentException("a Job is identified by namespace, name and uid");
+    }
+    var jobs = client.batch().v1().jobs().inNamespace(namespace);
+    var live = jobs.withName(name).get();
+    if (live == null) {
+      return new MutationResult.Refused(ANNOTATE_JOB, "the Job is gone");
+    }
+    Map<String, String> labels = live.getMetadata().getLabels();
+    if (labels == null || labels.get(OPS_TOOL_LABEL) == null) {
+      return new MutationResult.Refused(
+          ANNOTATE_JOB, "the Job does not carry " + OPS_TOOL_LABEL + ": not an ops-tool run");
+    }
+    if (!uid.equals(live.getMetadata().getUid())) {
+      return new MutationResult.Refused(
+          ANNOTATE_JOB,
+          "uid " + live.getMetadata().getUid() + " differs from " + uid + ": another Job");
+    }
+    betweenReadAndWrite.run(ResourceKey.namespaced("batch/v1", "Job", namespace, name));
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("uid", uid);
+    metadata.put("resourceVersion", live.getMetadata().getResourceVersion());
+    metadata.put("annotations", new LinkedHashMap<>(annotations));
+    String patch = Serialization.asJson(Map.of("metadata", metadata));
+    try {
+      var patched =
+          jobs.withName(name)
+              .patch(
+                  io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                      io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                  patch);
+      return new MutationResult.Done(
+          ANNOTATE_JOB, patched.getMetadata().getUid(), patched.getMetadata().getResourceVersion());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409 || e.getCode() == 404 || e.getCode() == 422) {
+        return new MutationResult.Refused(
+            ANNOTATE_JOB, "the server refused the annotation: " + reason(e));
+      }
+      throw e;
+    }
   }
 
   private Ownership verifyOwnership(
