@@ -1,5 +1,6 @@
 package io.stagingcanary;
 
+import io.stagingcanary.demo.prune.PruneUsers;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class CanaryApplication {
 
   public static void main(String[] args) {
+    if (args.length > 0 && "prune-users".equals(args[0])) {
+      System.exit(PruneUsers.main(args, System.out, System.err));
+    }
     SpringApplication.run(CanaryApplication.class, args);
   }
 }
