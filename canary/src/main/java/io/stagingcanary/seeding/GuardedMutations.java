@@ -6,6 +6,7 @@ import static io.stagingcanary.seeding.MutationResult.Operation.DELETE;
 import static io.stagingcanary.seeding.MutationResult.Operation.UPDATE;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpClient;
@@ -222,6 +223,93 @@ public class GuardedMutations {
             ANNOTATE_JOB, "the server refused the annotation: " + reason(e));
       }
       throw e;
+    }
+  }
+
+  /** Label on the canary's own Jobs (data writers and checkers); never on a sentinel. */
+  public static final String OWNED_BY = SentinelLabels.PREFIX + "owned-by";
+
+  public static final String OWNED_BY_VALUE = "staging-canary";
+
+  /** What an owned Job does, e.g. {@code data-writer}. */
+  public static final String ROLE = SentinelLabels.PREFIX + "role";
+
+  /**
+   * Creates one of the canary's own Jobs: it must carry {@link #OWNED_BY} and {@link #ROLE} and
+   * must not carry the sentinel label. Create-only: a same-named Job is refused, never replaced.
+   */
+  public MutationResult createOwnedJob(Job job) {
+    requireOwnedJobLabels(job.getMetadata().getLabels(), job.getMetadata().getName());
+    job.getMetadata().setUid(null);
+    job.getMetadata().setResourceVersion(null);
+    try {
+      Job created =
+          client
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace(job.getMetadata().getNamespace())
+              .resource(job)
+              .create();
+      return new MutationResult.Done(
+          CREATE, created.getMetadata().getUid(), created.getMetadata().getResourceVersion());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return new MutationResult.Refused(CREATE, "a same-named Job already exists");
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Deletes one of the canary's own Jobs (and, in the background, its Pods): only if it carries
+   * {@link #OWNED_BY} and its uid is the one the canary created, sent as a precondition.
+   */
+  public MutationResult deleteOwnedJob(String namespace, String name, String uid) {
+    Job live = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+    if (live == null) {
+      return new MutationResult.Refused(DELETE, "the Job is gone");
+    }
+    Map<String, String> labels = live.getMetadata().getLabels();
+    if (labels == null
+        || !OWNED_BY_VALUE.equals(labels.get(OWNED_BY))
+        || labels.containsKey(SentinelLabels.SENTINEL)) {
+      return new MutationResult.Refused(
+          DELETE, "Job " + namespace + "/" + name + " is not one of the canary's own");
+    }
+    if (uid == null || !uid.equals(live.getMetadata().getUid())) {
+      return new MutationResult.Refused(
+          DELETE, "Job uid " + live.getMetadata().getUid() + " is not the created " + uid);
+    }
+    Map<String, Object> options = new LinkedHashMap<>();
+    options.put("apiVersion", "v1");
+    options.put("kind", "DeleteOptions");
+    options.put("propagationPolicy", "Background");
+    options.put("preconditions", Map.of("uid", uid));
+    int status = sendDelete("/apis/batch/v1/namespaces/" + namespace + "/jobs/" + name, options);
+    if (status == 200 || status == 202) {
+      return new MutationResult.Done(DELETE, uid, live.getMetadata().getResourceVersion());
+    }
+    return new MutationResult.Refused(
+        DELETE, "the server refused the delete (HTTP " + status + ")");
+  }
+
+  private static void requireOwnedJobLabels(Map<String, String> labels, String name) {
+    if (labels == null
+        || !OWNED_BY_VALUE.equals(labels.get(OWNED_BY))
+        || labels.get(ROLE) == null
+        || labels.containsKey(SentinelLabels.SENTINEL)) {
+      throw new IllegalArgumentException(
+          "Job "
+              + name
+              + " needs "
+              + OWNED_BY
+              + "="
+              + OWNED_BY_VALUE
+              + " and "
+              + ROLE
+              + ", and must not carry "
+              + SentinelLabels.SENTINEL);
     }
   }
 

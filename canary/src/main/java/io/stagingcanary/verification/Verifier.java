@@ -11,6 +11,7 @@ import io.stagingcanary.diff.ExpectedSentinel;
 import io.stagingcanary.diff.ObservedState;
 import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.diff.SentinelResult;
+import io.stagingcanary.diff.SentinelStatus;
 import io.stagingcanary.diff.Snapshot;
 import io.stagingcanary.diff.StatusType;
 import io.stagingcanary.fixtures.FixtureCatalog;
@@ -46,6 +47,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -91,6 +93,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
             return thread;
           });
   private final Map<ResourceKey, Instant> dirty = new ConcurrentHashMap<>();
+  private final List<ExtraDegradations> extraDegradations = new CopyOnWriteArrayList<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
   private ClusterIdentity cluster;
@@ -201,6 +204,45 @@ public class Verifier implements ChangeTrigger, DisposableBean {
         });
   }
 
+  /** Adds a source of degradations the objects do not show (applied from the next verification). */
+  public void register(ExtraDegradations source) {
+    extraDegradations.add(source);
+  }
+
+  /**
+   * Present, modified or degraded sentinels get the extra reasons as DEGRADED; others keep theirs.
+   */
+  private List<SentinelResult> withExtraDegradations(DiffResult diff) {
+    if (extraDegradations.isEmpty()) {
+      return diff.results();
+    }
+    Map<ResourceKey, List<String>> extra = new HashMap<>();
+    for (ExtraDegradations source : extraDegradations) {
+      source
+          .reasons()
+          .forEach((k, v) -> extra.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+    }
+    List<SentinelResult> results = new ArrayList<>(diff.results().size());
+    for (SentinelResult r : diff.results()) {
+      List<String> reasons = extra.get(r.key());
+      SentinelStatus status = r.status();
+      if (reasons != null && !reasons.isEmpty()) {
+        if (status instanceof SentinelStatus.Present) {
+          status = new SentinelStatus.Degraded(reasons, List.of());
+        } else if (status instanceof SentinelStatus.Modified m) {
+          status = new SentinelStatus.Degraded(reasons, m.changes());
+        } else if (status instanceof SentinelStatus.Degraded d) {
+          List<String> all = new ArrayList<>(d.reasons());
+          all.addAll(reasons);
+          status = new SentinelStatus.Degraded(all, d.changes());
+        }
+      }
+      results.add(
+          status == r.status() ? r : new SentinelResult(r.key(), r.set(), r.tenant(), status));
+    }
+    return results;
+  }
+
   // ---- state for readers
 
   public AgentState state() {
@@ -273,11 +315,11 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     }
     Snapshot snapshot =
         confirmAbsent(Snapshot.of(clock.instant(), objects, observed, Map.of()), subset);
-    DiffResult diff = Diff.compare(subset, snapshot);
-    diff.results().forEach(r -> current.put(r.key(), r));
+    List<SentinelResult> results = withExtraDegradations(Diff.compare(subset, snapshot));
+    results.forEach(r -> current.put(r.key(), r));
     Instant decided = clock.instant();
-    List<String> opened = handle(diff.results(), Incident.DetectedBy.WATCH, null, null);
-    publishDetection(opened, diff.results(), batch, decided);
+    List<String> opened = handle(results, Incident.DetectedBy.WATCH, null, null);
+    publishDetection(opened, results, batch, decided);
   }
 
   /** For the detection-latency metric: earliest event of the changes → the incident opened. */
@@ -310,9 +352,9 @@ public class Verifier implements ChangeTrigger, DisposableBean {
         inventory.confirmAbsent(
             listing.snapshot(), absentFrom(listing.snapshot(), expected.values()));
     Snapshot snapshot = confirmation.snapshot();
-    DiffResult diff = Diff.compare(expected.values(), snapshot);
+    List<SentinelResult> results = withExtraDegradations(Diff.compare(expected.values(), snapshot));
     Map<ResourceKey, SentinelResult> next = new HashMap<>();
-    diff.results().forEach(r -> next.put(r.key(), r));
+    results.forEach(r -> next.put(r.key(), r));
     current = new ConcurrentHashMap<>(next);
     Instant blindFrom = null;
     Instant blindTo = null;
@@ -332,7 +374,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
       blindSince = null;
       blindReason = null;
     }
-    List<String> opened = handle(diff.results(), detectedBy, blindFrom, blindTo);
+    List<String> opened = handle(results, detectedBy, blindFrom, blindTo);
     if (detectedBy != Incident.DetectedBy.STARTUP) {
       reseedOpenIncidents();
     }
