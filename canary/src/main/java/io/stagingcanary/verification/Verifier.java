@@ -17,6 +17,7 @@ import io.stagingcanary.fixtures.FixtureCatalog;
 import io.stagingcanary.fixtures.KindSpec;
 import io.stagingcanary.fixtures.SentinelFixture;
 import io.stagingcanary.incident.Incident;
+import io.stagingcanary.incident.IncidentChangeListener;
 import io.stagingcanary.incident.IncidentResolved;
 import io.stagingcanary.incident.IncidentSealed;
 import io.stagingcanary.incident.IncidentStore;
@@ -54,6 +55,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
@@ -114,7 +116,8 @@ public class Verifier implements ChangeTrigger, DisposableBean {
       KubernetesClient client,
       IncidentStore store,
       Clock clock,
-      ApplicationEventPublisher events) {
+      ApplicationEventPublisher events,
+      ObjectProvider<IncidentChangeListener> incidentListeners) {
     this.properties = properties;
     this.ledger = ledger;
     this.fixtures = fixtures;
@@ -124,7 +127,12 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     this.events = events;
     this.informers = new SentinelInformers(client, clock);
     this.incidents =
-        new IncidentAssembler(store, clock, this::incidentSealed, this::incidentResolved);
+        new IncidentAssembler(
+            store,
+            clock,
+            this::incidentSealed,
+            this::incidentResolved,
+            IncidentChangeListener.all(incidentListeners.orderedStream().toList()));
     inventory.setPageSize(properties.verification().pageSize());
   }
 
