@@ -53,7 +53,7 @@ final class SlackChannel extends HttpAlertChannel {
     int shown = 0;
     int total = 0;
     if (alert.firing()) {
-      List<String> chunks = Texts.chunks(escape(alert.text()), MAX_SECTION - 8);
+      List<String> chunks = Texts.chunks(escape(alert.text().stripTrailing()), MAX_SECTION - 8);
       total = chunks.size();
       for (String chunk : chunks) {
         if (shown == MAX_DIFF_BLOCKS) {
