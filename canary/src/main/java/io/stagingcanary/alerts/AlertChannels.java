@@ -49,6 +49,7 @@ class AlertChannels {
   static List<AlertChannel> build(AlertsProperties properties) {
     HttpClient http =
         HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();

@@ -48,7 +48,8 @@ abstract class HttpAlertChannel implements AlertChannel {
     String body = body(alert, now);
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri)
-            .timeout(timeout)
+            // the per-channel time limiter decides; this only frees the connection afterwards
+            .timeout(timeout.plusSeconds(1))
             .header("Content-Type", "application/json")
             .header("User-Agent", "staging-canary")
             .POST(HttpRequest.BodyPublishers.ofString(body));

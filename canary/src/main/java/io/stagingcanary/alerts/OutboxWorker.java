@@ -65,8 +65,9 @@ class OutboxWorker implements InitializingBean, DisposableBean {
     final ScheduledExecutorService executor;
     Instant lastResend;
 
-    Lane(AlertChannel channel, AlertsProperties.Delivery delivery) {
+    Lane(AlertChannel channel, AlertsProperties.Delivery delivery, Instant now) {
       this.channel = channel;
+      this.lastResend = now;
       this.retry =
           Retry.of(
               channel.name(),
@@ -129,7 +130,7 @@ class OutboxWorker implements InitializingBean, DisposableBean {
     this.delivery = properties.delivery();
     this.resendInterval = properties.resendInterval();
     this.publicBase = canary.publicBase();
-    channels.all().forEach(c -> lanes.add(new Lane(c, delivery)));
+    channels.all().forEach(c -> lanes.add(new Lane(c, delivery, clock.instant())));
     metrics.bindOutboxPending(outbox::countPending);
   }
 
@@ -206,8 +207,7 @@ class OutboxWorker implements InitializingBean, DisposableBean {
       return;
     }
     Instant now = clock.instant();
-    if (lane.lastResend != null
-        && Duration.between(lane.lastResend, now).compareTo(resendInterval) < 0) {
+    if (Duration.between(lane.lastResend, now).compareTo(resendInterval) < 0) {
       return;
     }
     if (outbox.head(lane.channel.name()).isPresent()) {
