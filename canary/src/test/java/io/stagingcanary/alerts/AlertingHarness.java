@@ -121,7 +121,7 @@ public final class AlertingHarness implements AutoCloseable {
             3,
             Duration.ofMillis(20),
             Duration.ofMillis(200),
-            Duration.ofSeconds(2),
+            Duration.ofSeconds(10),
             Duration.ofMillis(50),
             Duration.ofMillis(200)));
   }

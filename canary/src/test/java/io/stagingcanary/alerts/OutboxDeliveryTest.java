@@ -274,7 +274,7 @@ class OutboxDeliveryTest {
     PATHS.stream().filter(p -> !p.equals("/am/api/v2/alerts")).forEach(this::accept);
     receiver.stubFor(
         post(urlEqualTo("/am/api/v2/alerts"))
-            .willReturn(aResponse().withStatus(200).withFixedDelay(5000)));
+            .willReturn(aResponse().withStatus(200).withFixedDelay(12000)));
     seal("inc-1");
     alerts.start();
     await()
