@@ -3,6 +3,8 @@ package io.stagingcanary.api;
 import io.stagingcanary.cluster.ClusterIdentity;
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentStore;
+import io.stagingcanary.maintenance.MaintenanceWindow;
+import io.stagingcanary.maintenance.MaintenanceWindows;
 import io.stagingcanary.verification.SentinelState;
 import io.stagingcanary.verification.SentinelStates;
 import io.stagingcanary.verification.SentinelView;
@@ -26,13 +28,19 @@ class StatusController {
   private final SentinelStates states;
   private final IncidentStore incidents;
   private final CurrentCluster cluster;
+  private final MaintenanceWindows maintenance;
 
   StatusController(
-      Verifier verifier, SentinelStates states, IncidentStore incidents, CurrentCluster cluster) {
+      Verifier verifier,
+      SentinelStates states,
+      IncidentStore incidents,
+      CurrentCluster cluster,
+      MaintenanceWindows maintenance) {
     this.verifier = verifier;
     this.states = states;
     this.incidents = incidents;
     this.cluster = cluster;
+    this.maintenance = maintenance;
   }
 
   /** The answer of {@code GET /api/v1/status}. */
@@ -47,7 +55,8 @@ class StatusController {
       Instant blindSince,
       String blindReason,
       VerificationResult lastVerification,
-      Instant lastSuccessfulVerification) {}
+      Instant lastSuccessfulVerification,
+      List<MaintenanceWindow> maintenanceWindows) {}
 
   @GetMapping("/status")
   Status status() {
@@ -66,7 +75,8 @@ class StatusController {
         verifier.blindSince().orElse(null),
         verifier.blindReason().orElse(null),
         verifier.lastVerification().orElse(null),
-        verifier.lastSuccessfulVerification().orElse(null));
+        verifier.lastSuccessfulVerification().orElse(null),
+        maintenance.active());
   }
 
   @PostMapping("/verifications")

@@ -18,6 +18,7 @@ import io.stagingcanary.fixtures.FixtureCatalog;
 import io.stagingcanary.fixtures.KindSpec;
 import io.stagingcanary.fixtures.SentinelFixture;
 import io.stagingcanary.incident.Incident;
+import io.stagingcanary.incident.IncidentChangeListener;
 import io.stagingcanary.incident.IncidentResolved;
 import io.stagingcanary.incident.IncidentSealed;
 import io.stagingcanary.incident.IncidentStore;
@@ -120,7 +121,8 @@ public class Verifier implements ChangeTrigger, DisposableBean {
       IncidentStore store,
       Clock clock,
       ApplicationEventPublisher events,
-      ObjectProvider<ReseedHold> reseedHolds) {
+      ObjectProvider<ReseedHold> reseedHolds,
+      ObjectProvider<IncidentChangeListener> incidentListeners) {
     this.properties = properties;
     this.reseedHolds = reseedHolds;
     this.ledger = ledger;
@@ -131,7 +133,12 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     this.events = events;
     this.informers = new SentinelInformers(client, clock);
     this.incidents =
-        new IncidentAssembler(store, clock, this::incidentSealed, this::incidentResolved);
+        new IncidentAssembler(
+            store,
+            clock,
+            this::incidentSealed,
+            this::incidentResolved,
+            IncidentChangeListener.all(incidentListeners.orderedStream().toList()));
     inventory.setPageSize(properties.verification().pageSize());
   }
 

@@ -125,7 +125,8 @@ class PolicyCatalogTest {
             new CanaryProperties.Sandbox(0, "127.0.0.1", null),
             new CanaryProperties.Verification(Duration.ofSeconds(60), 500),
             new CanaryProperties.Incidents(Duration.ofSeconds(5), true),
-            new CanaryProperties.Reseed(CanaryProperties.ReseedMode.AFTER_INCIDENT));
+            new CanaryProperties.Reseed(CanaryProperties.ReseedMode.AFTER_INCIDENT),
+            null);
     RunsProperties runs =
         new RunsProperties(
             Duration.ofSeconds(5),
