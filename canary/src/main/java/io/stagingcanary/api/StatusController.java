@@ -3,6 +3,7 @@ package io.stagingcanary.api;
 import io.stagingcanary.cluster.ClusterIdentity;
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentStore;
+import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.verification.SentinelState;
 import io.stagingcanary.verification.SentinelStates;
 import io.stagingcanary.verification.SentinelView;
@@ -26,14 +27,23 @@ class StatusController {
   private final SentinelStates states;
   private final IncidentStore incidents;
   private final CurrentCluster cluster;
+  private final Leadership leadership;
 
   StatusController(
-      Verifier verifier, SentinelStates states, IncidentStore incidents, CurrentCluster cluster) {
+      Verifier verifier,
+      SentinelStates states,
+      IncidentStore incidents,
+      CurrentCluster cluster,
+      Leadership leadership) {
     this.verifier = verifier;
     this.states = states;
     this.incidents = incidents;
     this.cluster = cluster;
+    this.leadership = leadership;
   }
+
+  /** Who acts on the cluster: this replica's identity, whether it leads, the current leader. */
+  record LeaderView(String identity, boolean leader, String currentLeader) {}
 
   /** The answer of {@code GET /api/v1/status}. */
   record Status(
@@ -47,7 +57,8 @@ class StatusController {
       Instant blindSince,
       String blindReason,
       VerificationResult lastVerification,
-      Instant lastSuccessfulVerification) {}
+      Instant lastSuccessfulVerification,
+      LeaderView leadership) {}
 
   @GetMapping("/status")
   Status status() {
@@ -66,7 +77,9 @@ class StatusController {
         verifier.blindSince().orElse(null),
         verifier.blindReason().orElse(null),
         verifier.lastVerification().orElse(null),
-        verifier.lastSuccessfulVerification().orElse(null));
+        verifier.lastSuccessfulVerification().orElse(null),
+        new LeaderView(
+            leadership.identity(), leadership.isLeader(), leadership.currentLeader().orElse(null)));
   }
 
   @PostMapping("/verifications")

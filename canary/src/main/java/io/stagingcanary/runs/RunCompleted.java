@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Published once when an ops-tool run's verdict has been stored. Consumers: metrics, the data
- * integrity checker (re-checks the claims of touched tenants), alerting (via {@link ToolRunFailed}).
+ * integrity checker (re-checks the claims of touched tenants), alerting (via {@link
+ * ToolRunFailed}).
  *
  * @param verdict {@code PASS}, {@code FAIL} or {@code ERROR}
  * @param touchedTenants tenants whose sentinels changed during the run, or that the run's policy

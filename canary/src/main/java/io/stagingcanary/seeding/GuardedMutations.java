@@ -15,6 +15,7 @@ import io.stagingcanary.cluster.Kinds;
 import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.fixtures.KindSpec;
 import io.stagingcanary.fixtures.SentinelLabels;
+import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.store.Ledger;
 import io.stagingcanary.store.LedgerEntry;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,7 +38,8 @@ import org.springframework.stereotype.Component;
  *       preconditions, so a replacement between read and write makes the server refuse the call.
  * </ul>
  *
- * An ArchUnit test keeps every other class from calling fabric8's write methods.
+ * An ArchUnit test keeps every other class from calling fabric8's write methods. A replica that is
+ * not the leader writes nothing ({@link io.stagingcanary.leader.NotLeaderException}).
  */
 @Component
 public class GuardedMutations {
@@ -45,12 +48,33 @@ public class GuardedMutations {
 
   private final KubernetesClient client;
   private final Ledger ledger;
+  private final Leadership leadership;
   private BetweenReadAndWrite betweenReadAndWrite = key -> {};
 
+  /** For a single replica, which always leads. */
   public GuardedMutations(KubernetesClient client, Ledger ledger) {
+    this(client, ledger, ALWAYS_LEADS);
+  }
+
+  @Autowired
+  public GuardedMutations(KubernetesClient client, Ledger ledger, Leadership leadership) {
     this.client = client;
     this.ledger = ledger;
+    this.leadership = leadership;
   }
+
+  private static final Leadership ALWAYS_LEADS =
+      new Leadership() {
+        @Override
+        public boolean isLeader() {
+          return true;
+        }
+
+        @Override
+        public String identity() {
+          return "single-replica";
+        }
+      };
 
   /** Test seam: runs after the guard has read the target and before it writes. */
   interface BetweenReadAndWrite {
@@ -63,6 +87,7 @@ public class GuardedMutations {
 
   /** Creates {@code desired} only if nothing with its identity exists. */
   public MutationResult create(KindSpec kind, ResourceKey key, Map<String, Object> desired) {
+    leadership.requireLeader("create " + key.id());
     requireSentinelLabel(desired, key);
     betweenReadAndWrite.run(key);
     GenericKubernetesResource body = toResource(desired);
@@ -87,6 +112,7 @@ public class GuardedMutations {
   /** Replaces a sentinel the ledger owns with {@code desired}, keeping its uid. */
   public MutationResult update(
       String clusterId, KindSpec kind, ResourceKey key, Map<String, Object> desired) {
+    leadership.requireLeader("update " + key.id());
     requireSentinelLabel(desired, key);
     Ownership ownership = verifyOwnership(clusterId, kind, key, UPDATE);
     if (ownership.refusal() != null) {
@@ -114,6 +140,7 @@ public class GuardedMutations {
 
   /** Deletes a sentinel the ledger owns, with uid and resourceVersion preconditions. */
   public MutationResult delete(String clusterId, KindSpec kind, ResourceKey key) {
+    leadership.requireLeader("delete " + key.id());
     Ownership ownership = verifyOwnership(clusterId, kind, key, DELETE);
     if (ownership.refusal() != null) {
       return ownership.refusal();

@@ -22,6 +22,7 @@ import io.stagingcanary.incident.IncidentSealed;
 import io.stagingcanary.incident.IncidentStore;
 import io.stagingcanary.inventory.Inventory;
 import io.stagingcanary.inventory.ObjectMaps;
+import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.seeding.SeedOutcome;
 import io.stagingcanary.seeding.SeedingCompleted;
 import io.stagingcanary.seeding.SeedingService;
@@ -64,7 +65,9 @@ import org.springframework.stereotype.Service;
  * startup, every {@code canary.verification.interval}, on demand and whenever sight returns. A kind
  * that cannot be observed makes its sentinels UNKNOWN and the agent BLIND — never MISSING.
  *
- * <p>All state changes happen on one thread; readers see immutable snapshots.
+ * <p>All state changes happen on one thread; readers see immutable snapshots. Only the leader
+ * verifies: on another replica every scheduled step is skipped, and gaining leadership (a new
+ * seeding pass) runs a full verification, so losses during a switch of leader are found.
  */
 @Service
 public class Verifier implements ChangeTrigger, DisposableBean {
@@ -81,6 +84,8 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   private final ApplicationEventPublisher events;
   private final SentinelInformers informers;
   private final IncidentAssembler incidents;
+  private final Leadership leadership;
+  private boolean started;
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -114,8 +119,10 @@ public class Verifier implements ChangeTrigger, DisposableBean {
       KubernetesClient client,
       IncidentStore store,
       Clock clock,
-      ApplicationEventPublisher events) {
+      ApplicationEventPublisher events,
+      Leadership leadership) {
     this.properties = properties;
+    this.leadership = leadership;
     this.ledger = ledger;
     this.fixtures = fixtures;
     this.inventory = inventory;
@@ -146,6 +153,10 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     incidents.restore(cluster);
     detectEnvironmentReset(completed);
     verifyFull(Incident.DetectedBy.STARTUP);
+    if (started) {
+      return; // leadership regained: informers and schedules run already
+    }
+    started = true;
     informers.start(kinds(), this);
     long interval = properties.verification().interval().toMillis();
     executor.scheduleWithFixedDelay(
@@ -585,6 +596,9 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   }
 
   private void guarded(Runnable work) {
+    if (!leadership.isLeader()) {
+      return;
+    }
     try {
       work.run();
     } catch (KubernetesClientException e) {
