@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectorBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * joins the election again as a candidate. Closing releases the lease, so a graceful shutdown hands
  * over without waiting for the lease to expire; a killed leader is replaced within the lease
  * duration.
+ *
+ * <p>A renewal can hang in the client's retries while the API server is unreachable, longer than
+ * the lease lasts. So this class does not wait for the elector to give up: {@link #isLeader()} is
+ * false as soon as {@code renew-deadline} passed since the last renewal seen in the Lease, which is
+ * before another replica may take the lease over, and that term is then ended.
  */
 public final class LeaseLeadership implements Leadership, AutoCloseable {
 
@@ -32,6 +39,7 @@ public final class LeaseLeadership implements Leadership, AutoCloseable {
   private final String identity;
   private final String lease;
   private final Duration retryPeriod;
+  private final Duration renewDeadline;
   private final LeaderElectionConfig config;
   private final Consumer<LeadershipAcquired> onAcquired;
   private final Clock clock;
@@ -43,9 +51,20 @@ public final class LeaseLeadership implements Leadership, AutoCloseable {
             return thread;
           });
 
+  /** The election's own threads: they outlive a failing client, so a failed renewal ends a term. */
+  private final ScheduledExecutorService electionExecutor =
+      Executors.newScheduledThreadPool(
+          2,
+          r -> {
+            Thread thread = new Thread(r, "canary-lease");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   private volatile boolean leader;
   private volatile String currentLeader;
   private volatile Instant leaderSince;
+  private volatile Instant renewedAt = Instant.EPOCH;
   private CompletableFuture<?> running;
   private boolean closed;
 
@@ -66,12 +85,13 @@ public final class LeaseLeadership implements Leadership, AutoCloseable {
     this.identity = identity;
     this.lease = namespace + "/" + leaseName;
     this.retryPeriod = retryPeriod;
+    this.renewDeadline = renewDeadline;
     this.onAcquired = onAcquired;
     this.clock = clock;
     this.config =
         new LeaderElectionConfigBuilder()
             .withName("staging-canary")
-            .withLock(new LeaseLock(namespace, leaseName, identity))
+            .withLock(new ObservedLeaseLock(namespace, leaseName, identity))
             .withLeaseDuration(leaseDuration)
             .withRenewDeadline(renewDeadline)
             .withRetryPeriod(retryPeriod)
@@ -88,13 +108,40 @@ public final class LeaseLeadership implements Leadership, AutoCloseable {
     }
     log.info("Replica {} joins the leader election on Lease {}", identity, lease);
     join();
+    executor.scheduleWithFixedDelay(
+        this::checkRenewal, retryPeriod.toMillis(), retryPeriod.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Ends a term whose renewals stopped (the API server is unreachable or slow). */
+  private void checkRenewal() {
+    if (!leader || renewedRecently()) {
+      return;
+    }
+    leader = false;
+    log.warn(
+        "Replica {} could not renew Lease {} within {}: it stops acting and rejoins the election",
+        identity,
+        lease,
+        renewDeadline);
+    CompletableFuture<?> election;
+    synchronized (this) {
+      election = running;
+    }
+    if (election != null) {
+      election.cancel(true);
+    }
+  }
+
+  private boolean renewedRecently() {
+    return Duration.between(renewedAt, clock.instant()).compareTo(renewDeadline) <= 0;
   }
 
   private synchronized void join() {
     if (closed) {
       return;
     }
-    CompletableFuture<?> election = client.leaderElector().withConfig(config).build().start();
+    CompletableFuture<?> election =
+        new LeaderElectorBuilder(client, electionExecutor).withConfig(config).build().start();
     running = election;
     election.whenComplete((ignored, failure) -> ended(election, failure));
   }
@@ -117,6 +164,7 @@ public final class LeaseLeadership implements Leadership, AutoCloseable {
   private void startedLeading() {
     Instant now = clock.instant();
     leaderSince = now;
+    renewedAt = now;
     currentLeader = identity;
     leader = true;
     log.info("Replica {} is the leader (Lease {})", identity, lease);
@@ -155,7 +203,7 @@ public final class LeaseLeadership implements Leadership, AutoCloseable {
 
   @Override
   public boolean isLeader() {
-    return leader;
+    return leader && renewedRecently();
   }
 
   @Override
@@ -173,6 +221,28 @@ public final class LeaseLeadership implements Leadership, AutoCloseable {
     return leader ? Optional.ofNullable(leaderSince) : Optional.empty();
   }
 
+  /** The Lease lock, noting every renewal of ours it reads back. */
+  private final class ObservedLeaseLock extends LeaseLock {
+
+    ObservedLeaseLock(String namespace, String name, String identity) {
+      super(namespace, name, identity);
+    }
+
+    @Override
+    public LeaderElectionRecord get(KubernetesClient client) {
+      LeaderElectionRecord record = super.get(client);
+      if (record != null
+          && identity.equals(record.getHolderIdentity())
+          && record.getRenewTime() != null) {
+        Instant renewed = record.getRenewTime().toInstant();
+        if (renewed.isAfter(renewedAt)) {
+          renewedAt = renewed;
+        }
+      }
+      return record;
+    }
+  }
+
   /** Leaves the election and releases the lease if held. */
   @Override
   public void close() {
@@ -187,8 +257,9 @@ public final class LeaseLeadership implements Leadership, AutoCloseable {
     }
     executor.shutdownNow();
     if (election != null) {
-      election.cancel(true);
+      election.cancel(true); // releases the lease if held (on this thread)
     }
+    electionExecutor.shutdownNow();
     leader = false;
   }
 }

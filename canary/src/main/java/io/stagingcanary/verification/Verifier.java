@@ -154,7 +154,12 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     detectEnvironmentReset(completed);
     verifyFull(Incident.DetectedBy.STARTUP);
     if (started) {
-      return; // leadership regained: informers and schedules run already
+      // Leadership regained: informers and schedules run already; events queued meanwhile drain.
+      drainScheduled.set(false);
+      if (!dirty.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+        executor.execute(() -> guarded(this::drainDirty));
+      }
+      return;
     }
     started = true;
     informers.start(kinds(), this);
