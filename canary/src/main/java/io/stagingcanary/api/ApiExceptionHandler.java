@@ -1,6 +1,7 @@
 package io.stagingcanary.api;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.stagingcanary.leader.NotLeaderException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -22,6 +23,17 @@ class ApiExceptionHandler {
             HttpStatus.SERVICE_UNAVAILABLE,
             "Cannot observe the cluster right now (HTTP " + e.getCode() + "): " + e.getMessage());
     problem.setTitle("Cluster unavailable");
+    return problem;
+  }
+
+  @ExceptionHandler(NotLeaderException.class)
+  ProblemDetail notLeader(NotLeaderException e) {
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+    problem.setTitle("Not the leader");
+    if (e.leader() != null) {
+      problem.setProperty("leader", e.leader());
+    }
     return problem;
   }
 }

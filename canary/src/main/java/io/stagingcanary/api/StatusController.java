@@ -3,6 +3,7 @@ package io.stagingcanary.api;
 import io.stagingcanary.cluster.ClusterIdentity;
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentStore;
+import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.maintenance.MaintenanceWindow;
 import io.stagingcanary.maintenance.MaintenanceWindows;
 import io.stagingcanary.verification.SentinelState;
@@ -29,19 +30,25 @@ class StatusController {
   private final IncidentStore incidents;
   private final CurrentCluster cluster;
   private final MaintenanceWindows maintenance;
+  private final Leadership leadership;
 
   StatusController(
       Verifier verifier,
       SentinelStates states,
       IncidentStore incidents,
       CurrentCluster cluster,
-      MaintenanceWindows maintenance) {
+      MaintenanceWindows maintenance,
+      Leadership leadership) {
     this.verifier = verifier;
     this.states = states;
     this.incidents = incidents;
     this.cluster = cluster;
     this.maintenance = maintenance;
+    this.leadership = leadership;
   }
+
+  /** Who acts on the cluster: this replica's identity, whether it leads, the current leader. */
+  record LeaderView(String identity, boolean leader, String currentLeader) {}
 
   /** The answer of {@code GET /api/v1/status}. */
   record Status(
@@ -56,7 +63,8 @@ class StatusController {
       String blindReason,
       VerificationResult lastVerification,
       Instant lastSuccessfulVerification,
-      List<MaintenanceWindow> maintenanceWindows) {}
+      List<MaintenanceWindow> maintenanceWindows,
+      LeaderView leadership) {}
 
   @GetMapping("/status")
   Status status() {
@@ -76,7 +84,9 @@ class StatusController {
         verifier.blindReason().orElse(null),
         verifier.lastVerification().orElse(null),
         verifier.lastSuccessfulVerification().orElse(null),
-        maintenance.active());
+        maintenance.active(),
+        new LeaderView(
+            leadership.identity(), leadership.isLeader(), leadership.currentLeader().orElse(null)));
   }
 
   @PostMapping("/verifications")

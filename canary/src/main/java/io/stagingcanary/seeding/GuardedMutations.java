@@ -17,6 +17,7 @@ import io.stagingcanary.cluster.Kinds;
 import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.fixtures.KindSpec;
 import io.stagingcanary.fixtures.SentinelLabels;
+import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.store.Ledger;
 import io.stagingcanary.store.LedgerEntry;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -42,7 +44,8 @@ import org.springframework.stereotype.Component;
  * The one write on an object the agent does not own: {@link #annotateOpsToolJob} puts the run id
  * and verdict on a Job labelled {@value #OPS_TOOL_LABEL}, nothing else.
  *
- * <p>An ArchUnit test keeps every other class from calling fabric8's write methods.
+ * <p>An ArchUnit test keeps every other class from calling fabric8's write methods. A replica that
+ * is not the leader writes nothing ({@link io.stagingcanary.leader.NotLeaderException}).
  */
 @Component
 public class GuardedMutations {
@@ -58,12 +61,33 @@ public class GuardedMutations {
 
   private final KubernetesClient client;
   private final Ledger ledger;
+  private final Leadership leadership;
   private BetweenReadAndWrite betweenReadAndWrite = key -> {};
 
+  /** For a single replica, which always leads. */
   public GuardedMutations(KubernetesClient client, Ledger ledger) {
+    this(client, ledger, ALWAYS_LEADS);
+  }
+
+  @Autowired
+  public GuardedMutations(KubernetesClient client, Ledger ledger, Leadership leadership) {
     this.client = client;
     this.ledger = ledger;
+    this.leadership = leadership;
   }
+
+  private static final Leadership ALWAYS_LEADS =
+      new Leadership() {
+        @Override
+        public boolean isLeader() {
+          return true;
+        }
+
+        @Override
+        public String identity() {
+          return "single-replica";
+        }
+      };
 
   /** Test seam: runs after the guard has read the target and before it writes. */
   interface BetweenReadAndWrite {
@@ -76,6 +100,7 @@ public class GuardedMutations {
 
   /** Creates {@code desired} only if nothing with its identity exists. */
   public MutationResult create(KindSpec kind, ResourceKey key, Map<String, Object> desired) {
+    leadership.requireLeader("create " + key.id());
     requireSentinelLabel(desired, key);
     betweenReadAndWrite.run(key);
     GenericKubernetesResource body = toResource(desired);
@@ -100,6 +125,7 @@ public class GuardedMutations {
   /** Replaces a sentinel the ledger owns with {@code desired}, keeping its uid. */
   public MutationResult update(
       String clusterId, KindSpec kind, ResourceKey key, Map<String, Object> desired) {
+    leadership.requireLeader("update " + key.id());
     requireSentinelLabel(desired, key);
     Ownership ownership = verifyOwnership(clusterId, kind, key, UPDATE);
     if (ownership.refusal() != null) {
@@ -127,6 +153,7 @@ public class GuardedMutations {
 
   /** Deletes a sentinel the ledger owns, with uid and resourceVersion preconditions. */
   public MutationResult delete(String clusterId, KindSpec kind, ResourceKey key) {
+    leadership.requireLeader("delete " + key.id());
     Ownership ownership = verifyOwnership(clusterId, kind, key, DELETE);
     if (ownership.refusal() != null) {
       return ownership.refusal();
@@ -164,6 +191,7 @@ public class GuardedMutations {
    */
   public MutationResult annotateOpsToolJob(
       String namespace, String name, String uid, Map<String, String> annotations) {
+    leadership.requireLeader("annotate Job " + namespace + "/" + name);
     if (annotations == null || annotations.isEmpty()) {
       throw new IllegalArgumentException(
           "no annotations to write on Job " + namespace + "/" + name);
@@ -239,6 +267,7 @@ public class GuardedMutations {
    * must not carry the sentinel label. Create-only: a same-named Job is refused, never replaced.
    */
   public MutationResult createOwnedJob(Job job) {
+    leadership.requireLeader("create Job " + job.getMetadata().getName());
     requireOwnedJobLabels(job.getMetadata().getLabels(), job.getMetadata().getName());
     job.getMetadata().setUid(null);
     job.getMetadata().setResourceVersion(null);
@@ -266,6 +295,7 @@ public class GuardedMutations {
    * {@link #OWNED_BY} and its uid is the one the canary created, sent as a precondition.
    */
   public MutationResult deleteOwnedJob(String namespace, String name, String uid) {
+    leadership.requireLeader("delete Job " + namespace + "/" + name);
     Job live = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
     if (live == null) {
       return new MutationResult.Refused(DELETE, "the Job is gone");

@@ -11,6 +11,11 @@ public class SeedingState {
   private volatile ClusterIdentity cluster;
   private volatile SeedReport lastReport;
 
+  /** A replica that does not lead knows its cluster but has not seeded. */
+  void resolved(ClusterIdentity cluster) {
+    this.cluster = cluster;
+  }
+
   void record(ClusterIdentity cluster, SeedReport report) {
     this.cluster = cluster;
     this.lastReport = report;

@@ -24,6 +24,7 @@ import io.stagingcanary.incident.IncidentSealed;
 import io.stagingcanary.incident.IncidentStore;
 import io.stagingcanary.inventory.Inventory;
 import io.stagingcanary.inventory.ObjectMaps;
+import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.seeding.SeedOutcome;
 import io.stagingcanary.seeding.SeedingCompleted;
 import io.stagingcanary.seeding.SeedingService;
@@ -68,7 +69,9 @@ import org.springframework.stereotype.Service;
  * startup, every {@code canary.verification.interval}, on demand and whenever sight returns. A kind
  * that cannot be observed makes its sentinels UNKNOWN and the agent BLIND — never MISSING.
  *
- * <p>All state changes happen on one thread; readers see immutable snapshots.
+ * <p>All state changes happen on one thread; readers see immutable snapshots. Only the leader
+ * verifies: on another replica every scheduled step is skipped, and gaining leadership (a new
+ * seeding pass) runs a full verification, so losses during a switch of leader are found.
  */
 @Service
 public class Verifier implements ChangeTrigger, DisposableBean {
@@ -86,6 +89,8 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   private final SentinelInformers informers;
   private final IncidentAssembler incidents;
   private final ObjectProvider<ReseedHold> reseedHolds;
+  private final Leadership leadership;
+  private boolean started;
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -122,9 +127,11 @@ public class Verifier implements ChangeTrigger, DisposableBean {
       Clock clock,
       ApplicationEventPublisher events,
       ObjectProvider<ReseedHold> reseedHolds,
-      ObjectProvider<IncidentChangeListener> incidentListeners) {
+      ObjectProvider<IncidentChangeListener> incidentListeners,
+      Leadership leadership) {
     this.properties = properties;
     this.reseedHolds = reseedHolds;
+    this.leadership = leadership;
     this.ledger = ledger;
     this.fixtures = fixtures;
     this.inventory = inventory;
@@ -160,6 +167,15 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     incidents.restore(cluster);
     detectEnvironmentReset(completed);
     verifyFull(Incident.DetectedBy.STARTUP);
+    if (started) {
+      // Leadership regained: informers and schedules run already; events queued meanwhile drain.
+      drainScheduled.set(false);
+      if (!dirty.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+        executor.execute(() -> guarded(this::drainDirty));
+      }
+      return;
+    }
+    started = true;
     informers.start(kinds(), this);
     long interval = properties.verification().interval().toMillis();
     executor.scheduleWithFixedDelay(
@@ -657,6 +673,9 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   }
 
   private void guarded(Runnable work) {
+    if (!leadership.isLeader()) {
+      return;
+    }
     try {
       work.run();
     } catch (KubernetesClientException e) {

@@ -78,6 +78,20 @@ public final class ControlPlane implements AutoCloseable {
 
   private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(120);
 
+  private static final String AUDIT_POLICY = "audit-policy.yaml";
+
+  /** Requests of service accounts (an agent running as its deployed ServiceAccount) only. */
+  private static final String AUDIT_POLICY_YAML =
+      """
+      apiVersion: audit.k8s.io/v1
+      kind: Policy
+      omitStages: [RequestReceived]
+      rules:
+        - level: Metadata
+          userGroups: ["system:serviceaccounts"]
+        - level: None
+      """;
+
   private static ControlPlane shared;
   private static RuntimeException sharedFailure;
 
@@ -161,6 +175,7 @@ public final class ControlPlane implements AutoCloseable {
           tokens, adminToken + "," + ADMIN_USER + ",canary-admin-uid,\"system:masters\"\n");
       kubeconfig = runDir.resolve("kubeconfig");
       Files.writeString(kubeconfig, kubeconfigYaml());
+      Files.writeString(runDir.resolve(AUDIT_POLICY), AUDIT_POLICY_YAML);
 
       etcd = new ManagedProcess("etcd", etcdCommand(), log("etcd"), pid("etcd"));
       etcd.start();
@@ -322,6 +337,14 @@ public final class ControlPlane implements AutoCloseable {
     return log(process);
   }
 
+  /**
+   * The API server's audit log (JSON lines): every request made by a service account, at level
+   * Metadata (user, verb, resource, response code).
+   */
+  public Path auditLog() {
+    return runDir.resolve("audit.log");
+  }
+
   /** A DNS-1123 name unique within this JVM run, for namespaces and objects of one test. */
   public static String uniqueName(String prefix) {
     byte[] random = new byte[4];
@@ -476,6 +499,9 @@ public final class ControlPlane implements AutoCloseable {
         // A loopback advertise address cannot be an Endpoints address; nothing needs it here.
         "--endpoint-reconciler-type=none",
         "--watch-cache-sizes=" + UNCACHED_RESOURCE + "#0",
+        "--audit-policy-file=" + runDir.resolve(AUDIT_POLICY),
+        "--audit-log-path=" + auditLog(),
+        "--audit-log-format=json",
         "--profiling=false",
         "--v=1");
   }

@@ -135,6 +135,43 @@ class GuardedMutationsTest {
     assertThat(client.configMaps().inNamespace("canary-acme").withName("settings").get()).isNull();
   }
 
+  @Test
+  void aReplicaThatIsNotTheLeaderWritesNothing() {
+    MutationResult.Done created =
+        (MutationResult.Done) guard.create(CONFIG_MAP, KEY, desired("v1"));
+    record(created.uid());
+    boolean[] leads = {false};
+    GuardedMutations follower =
+        new GuardedMutations(
+            client,
+            ledger,
+            new io.stagingcanary.leader.Leadership() {
+              @Override
+              public boolean isLeader() {
+                return leads[0];
+              }
+
+              @Override
+              public String identity() {
+                return "replica-b";
+              }
+            });
+
+    assertThatThrownBy(() -> follower.update(CLUSTER, CONFIG_MAP, KEY, desired("v2")))
+        .isInstanceOf(io.stagingcanary.leader.NotLeaderException.class)
+        .hasMessageContaining("replica-b")
+        .hasMessageContaining("is not the leader");
+    assertThatThrownBy(() -> follower.delete(CLUSTER, CONFIG_MAP, KEY))
+        .isInstanceOf(io.stagingcanary.leader.NotLeaderException.class);
+    assertThat(liveConfigMap().getData()).containsEntry("value", "v1");
+    assertThat(liveConfigMap().getMetadata().getUid()).isEqualTo(created.uid());
+
+    leads[0] = true;
+    assertThat(follower.update(CLUSTER, CONFIG_MAP, KEY, desired("v2")))
+        .isInstanceOf(MutationResult.Done.class);
+    assertThat(liveConfigMap().getData()).containsEntry("value", "v2");
+  }
+
   private ConfigMap createForeign() {
     return client
         .configMaps()
