@@ -1,6 +1,8 @@
 package io.stagingcanary;
 
+import io.stagingcanary.demo.prune.PruneUsers;
 import io.stagingcanary.gate.GateCommand;
+import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -11,9 +13,13 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class CanaryApplication {
 
   public static void main(String[] args) {
-    if (args.length > 0 && args[0].equals("gate")) {
+    String command = args.length > 0 ? args[0] : "";
+    if (command.equals("gate")) {
       // The CI gate is a JDK-only client: it exits before Spring is touched.
-      System.exit(GateCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+      System.exit(GateCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+    }
+    if (command.equals("prune-users")) {
+      System.exit(PruneUsers.main(args, System.out, System.err));
     }
     SpringApplication.run(CanaryApplication.class, args);
   }
