@@ -260,9 +260,13 @@ public final class Demo {
     properties.putAll(options.properties());
     SpringApplication app = new SpringApplication(application);
     app.setAdditionalProfiles("sandbox");
-    app.setDefaultProperties(properties);
+    // As command-line arguments: they win over application.yaml, as the user's own do.
+    String[] args =
+        properties.entrySet().stream()
+            .map(e -> "--" + e.getKey() + "=" + e.getValue())
+            .toArray(String[]::new);
     out.println("starting the agent on the embedded sandbox cluster ...");
-    ConfigurableApplicationContext context = app.run();
+    ConfigurableApplicationContext context = app.run(args);
     timeline.add("agent started on the sandbox cluster");
     return context;
   }
@@ -280,6 +284,7 @@ public final class Demo {
           runs.begin(new RunsClient.BeginRequest(TOOL, version, null, null, TOOL, false));
       out.println("gate: run " + begun.id() + " started, baseline healthy");
       Instant started = Instant.now();
+      timeline.add(started, label + " started under the gate (run " + begun.id() + ")");
       PruneUsers.Result result =
           new PruneUsers(cluster, indented()).run(mode, PruneUsers.DEFAULT_SELECTOR, false);
       timeline.add(
@@ -316,8 +321,15 @@ public final class Demo {
               }
               return null;
             });
-    headline("Incident " + incident.path("id").asText());
-    out.println(getText("api/v1/incidents/" + incident.path("id").asText()).strip());
+    String id = incident.path("id").asText();
+    headline("Incident " + id);
+    out.println(incident.path("headline").asText());
+    out.println(
+        "opened "
+            + incident.path("openedAt").asText()
+            + "; the whole diff: GET /api/v1/incidents/"
+            + id
+            + " (Accept: text/plain)");
     return incident;
   }
 
@@ -329,23 +341,30 @@ public final class Demo {
             () -> {
               JsonNode delivered = get("api/v1/alerts?state=delivered");
               Set<String> names = new TreeSet<>();
-              delivered.forEach(
-                  a -> names.add(a.path("alertname").asText(a.path("kind").asText())));
+              delivered.forEach(a -> names.add(a.path("alertname").asText()));
               return names.contains("SentinelLoss") && names.contains("ToolRunViolation")
                   ? delivered
                   : null;
             });
-    headline("Alerts delivered");
+    headline("Alerts delivered (one per incident and channel)");
     for (JsonNode alert : alerts) {
+      if (!"firing".equals(alert.path("status").asText())) {
+        continue;
+      }
       out.printf(
           "  %-17s -> %-8s %s%n",
-          alert.path("alertname").asText(alert.path("kind").asText()),
+          alert.path("alertname").asText(),
           alert.path("channel").asText(),
-          alert.path("summary").asText(""));
+          alert.path("summary").asText());
+      Instant at =
+          alert.hasNonNull("deliveredAt")
+              ? Instant.parse(alert.path("deliveredAt").asText())
+              : Instant.now();
       timeline.add(
+          at,
           "alert "
-              + alert.path("alertname").asText(alert.path("kind").asText())
-              + " delivered to "
+              + alert.path("alertname").asText()
+              + " delivered to channel "
               + alert.path("channel").asText());
     }
   }
@@ -375,10 +394,6 @@ public final class Demo {
     } catch (IOException e) {
       throw new IllegalStateException("GET " + path + ": unreadable answer", e);
     }
-  }
-
-  private String getText(String path) {
-    return send(path, "text/plain");
   }
 
   private String send(String path, String accept) {
@@ -484,26 +499,33 @@ public final class Demo {
     }
   }
 
-  /** What happened when, relative to the demo's start. */
+  /** What happened when, relative to the demo's start, in the order it happened. */
   static final class Timeline {
+    private record Event(Instant at, String text) {}
+
     private final Instant start;
-    private final List<String> lines = new ArrayList<>();
+    private final List<Event> events = new ArrayList<>();
 
     Timeline(Instant start) {
       this.start = start;
     }
 
     void add(String event) {
-      Duration at = Duration.between(start, Instant.now());
-      lines.add(String.format("  +%5.1fs  %s", at.toMillis() / 1000.0, event));
+      add(Instant.now(), event);
+    }
+
+    void add(Instant at, String event) {
+      events.add(new Event(at, event));
     }
 
     void print(PrintStream out) {
-      lines.forEach(out::println);
-    }
-
-    List<String> lines() {
-      return List.copyOf(lines);
+      events.stream()
+          .sorted(java.util.Comparator.comparing(Event::at))
+          .forEach(
+              e ->
+                  out.printf(
+                      "  +%5.1fs  %s%n",
+                      Duration.between(start, e.at()).toMillis() / 1000.0, e.text()));
     }
   }
 }

@@ -32,7 +32,8 @@ class DemoTest {
 
     assertThat(exit).as(output + err).isEqualTo(Demo.EXIT_OK);
     assertThat(output).doesNotContain("NOT AS EXPECTED");
-    String flawed = section(output, "Run: prune-unpaid-users 1.0.0", "Run: prune-unpaid-users 1.0.1");
+    String flawed =
+        section(output, "Run: prune-unpaid-users 1.0.0", "Run: prune-unpaid-users 1.0.1");
     String fixed = output.substring(output.indexOf("Run: prune-unpaid-users 1.0.1"));
     assertThat(flawed).contains("FAIL").contains("stark").contains("wayne").contains("pied-piper");
     assertThat(flawed).contains("PersistentVolumeClaim");
@@ -56,7 +57,9 @@ class DemoTest {
             System.out,
             new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(exit).isEqualTo(Demo.EXIT_USAGE);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--fixtures").contains("no-such-folder");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--fixtures")
+        .contains("no-such-folder");
 
     err.reset();
     exit =
