@@ -1,5 +1,6 @@
 package io.stagingcanary;
 
+import io.stagingcanary.demo.Demo;
 import io.stagingcanary.demo.prune.PruneUsers;
 import io.stagingcanary.gate.GateCommand;
 import java.util.Arrays;
@@ -20,6 +21,10 @@ public class CanaryApplication {
     }
     if (command.equals("prune-users")) {
       System.exit(PruneUsers.main(args, System.out, System.err));
+    }
+    if (command.equals("demo")) {
+      // The replay boots the agent itself, on the sandbox, and exits when it is done.
+      System.exit(Demo.run(CanaryApplication.class, args, System.out, System.err));
     }
     SpringApplication.run(CanaryApplication.class, args);
   }
