@@ -194,6 +194,7 @@ public final class Demo {
                       flawed.toolStartedAt(), Instant.parse(incident.path("openedAt").asText()))
                   .toMillis();
           timeline.add(
+              Instant.parse(incident.path("openedAt").asText()),
               "incident "
                   + incident.path("id").asText()
                   + " opened "
@@ -215,6 +216,7 @@ public final class Demo {
             Duration.ofSeconds(60),
             this::healthy);
         timeline.add("bait tenants re-seeded; all sentinels present again");
+        reportExpectedRemoval(fixed.toolStartedAt());
       }
       done = true;
     } catch (DemoFailure e) {
@@ -367,6 +369,43 @@ public final class Demo {
               + " delivered to channel "
               + alert.path("channel").asText());
     }
+  }
+
+  /** The bait removal is recorded as an incident but, inside the blast radius, pages nobody. */
+  private void reportExpectedRemoval(Instant since) {
+    headline("The fixed run's bait removal");
+    for (JsonNode incident : get("api/v1/incidents")) {
+      if (Instant.parse(incident.path("openedAt").asText()).isAfter(since.minusSeconds(1))) {
+        out.println(
+            "incident "
+                + incident.path("id").asText()
+                + " recorded: "
+                + incident.path("headline").asText());
+        timeline.add(
+            Instant.parse(incident.path("openedAt").asText()),
+            "incident " + incident.path("id").asText() + " recorded the bait removal");
+      }
+    }
+    long paged = 0;
+    long suppressed = 0;
+    for (JsonNode alert : get("api/v1/alerts")) {
+      if ("SentinelLoss".equals(alert.path("alertname").asText())
+          && "firing".equals(alert.path("status").asText())
+          && Instant.parse(alert.path("createdAt").asText()).isAfter(since)) {
+        if ("suppressed".equals(alert.path("state").asText())) {
+          suppressed++;
+        } else {
+          paged++;
+        }
+      }
+    }
+    out.println(
+        paged == 0
+            ? "no SentinelLoss alert: the removal was inside the tool's declared blast radius ("
+                + suppressed
+                + " alert recorded in the outbox as suppressed)"
+            : paged + " SentinelLoss alerts paged for the bait removal");
+    expect(paged == 0, "the fixed run's bait removal pages nobody");
   }
 
   private void printTenants() {

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagingcanary.CanaryApplication;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,21 +32,22 @@ class DemoTest {
             new PrintStream(err, true, StandardCharsets.UTF_8));
     String output = out.toString(StandardCharsets.UTF_8);
 
-    assertThat(exit).as(output + err).isEqualTo(Demo.EXIT_OK);
+    assertThat(exit).as(() -> output + err + agentLog()).isEqualTo(Demo.EXIT_OK);
     assertThat(output).doesNotContain("NOT AS EXPECTED");
     String flawed =
         section(output, "Run: prune-unpaid-users 1.0.0", "Run: prune-unpaid-users 1.0.1");
-    String fixed = output.substring(output.indexOf("Run: prune-unpaid-users 1.0.1"));
+    String fixed = section(output, "Run: prune-unpaid-users 1.0.1", "== Timeline");
     assertThat(flawed).contains("FAIL").contains("stark").contains("wayne").contains("pied-piper");
     assertThat(flawed).contains("PersistentVolumeClaim");
     assertThat(fixed).contains("PASS");
-    assertThat(section(fixed, "==", "== Timeline")).doesNotContain("stark").doesNotContain("wayne");
+    assertThat(fixed).doesNotContain("stark").doesNotContain("wayne").contains("dunder");
     assertThat(output).contains("SentinelLoss").contains("ToolRunViolation");
     assertThat(output)
         .containsPattern("incident \\S+ opened \\d+ ms after the tool began deleting")
         .contains("gate verdict FAIL for prune-unpaid-users 1.0.0 (flawed)")
         .contains("gate verdict PASS for prune-unpaid-users 1.0.1 (fixed)")
-        .contains("bait tenants re-seeded");
+        .contains("bait tenants re-seeded")
+        .contains("no SentinelLoss alert: the removal was inside the tool's declared blast radius");
   }
 
   @Test
@@ -70,6 +73,15 @@ class DemoTest {
             new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(exit).isEqualTo(Demo.EXIT_USAGE);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown argument '--bogus'");
+  }
+
+  /** The agent's own log, for the reason of a failure. */
+  private String agentLog() {
+    try {
+      return "\n--- agent.log ---\n" + Files.readString(dataDir.resolve("agent.log"));
+    } catch (IOException e) {
+      return "\n(no agent.log: " + e + ")";
+    }
   }
 
   private static String section(String text, String from, String to) {
