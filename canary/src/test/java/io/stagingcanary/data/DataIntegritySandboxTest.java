@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stagingcanary.runs.RunCompleted;
 import io.stagingcanary.seeding.GuardedMutations;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -74,6 +77,7 @@ class DataIntegritySandboxTest {
 
   @LocalServerPort int port;
   @Autowired KubernetesClient client;
+  @Autowired ApplicationEventPublisher events;
 
   @BeforeAll
   static void startKubelet() {
@@ -161,6 +165,39 @@ class DataIntegritySandboxTest {
 
   @Test
   @Order(2)
+  void aToolRunThatTouchedATenantReChecksOnlyThatTenantsClaims() throws Exception {
+    JsonNode before = get("/api/v1/sentinels/data");
+    String acmeCheckedAt = claim(claims(before), "canary-acme").get("checkedAt").asText();
+    String initechCheckedAt = claim(claims(before), "canary-initech").get("checkedAt").asText();
+
+    events.publishEvent(
+        new RunCompleted(
+            "run-1",
+            "cleanup",
+            "1.0",
+            "PASS",
+            Instant.now(),
+            Instant.now(),
+            Duration.ofSeconds(1),
+            List.of(new RunCompleted.TenantRef("sandbox", "initech"))));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                !claim(claims(get("/api/v1/sentinels/data")), "canary-initech")
+                    .get("checkedAt")
+                    .asText()
+                    .equals(initechCheckedAt));
+    JsonNode after = get("/api/v1/sentinels/data");
+    assertThat(claim(claims(after), "canary-initech").get("state").asText()).isEqualTo("OK");
+    assertThat(claim(claims(after), "canary-acme").get("checkedAt").asText())
+        .as("claims of tenants the run did not touch are not re-checked")
+        .isEqualTo(acmeCheckedAt);
+  }
+
+  @Test
+  @Order(3)
   void aCorruptedByteDegradesThePvcWithReasonDataAndOpensAnIncident() throws Exception {
     Path content = volumes.resolve("canary-acme/canary-data/.staging-canary/content");
     byte[] bytes = Files.readAllBytes(content);
@@ -188,7 +225,7 @@ class DataIntegritySandboxTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aCheckerThatNeverRunsIsUnknownWithTheReasonAndNeverALoss() throws Exception {
     kubeletRunning = false;
 

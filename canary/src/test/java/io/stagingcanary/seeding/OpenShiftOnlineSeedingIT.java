@@ -1,6 +1,7 @@
 package io.stagingcanary.seeding;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,6 +10,7 @@ import io.stagingcanary.cluster.ClusterReader;
 import io.stagingcanary.cluster.Kinds;
 import io.stagingcanary.controlplane.ControlPlane;
 import io.stagingcanary.controlplane.RealControlPlane;
+import io.stagingcanary.demo.prune.PruneUsers;
 import io.stagingcanary.fixtures.FixtureLoader;
 import io.stagingcanary.fixtures.KindSpec;
 import io.stagingcanary.fixtures.SentinelFixture;
@@ -17,13 +19,17 @@ import io.stagingcanary.seeding.SeedOutcome.Result;
 import io.stagingcanary.store.LedgerEntry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The shipped openshift-online set seeds into a real API server with the OpenShift CRDs. */
+/**
+ * The shipped openshift-online set seeds into a real API server with the OpenShift CRDs, and the
+ * fixed prune tool removes exactly its unpaid tenants there.
+ */
 @RealControlPlane
 class OpenShiftOnlineSeedingIT {
 
@@ -77,5 +83,29 @@ class OpenShiftOnlineSeedingIT {
 
     SeedReport second = seeding.seed(cluster, List.of(set));
     assertThat(second.counts()).isEqualTo(Map.of(Result.UNCHANGED, 80));
+
+    // The fixed prune tool removes exactly the unpaid tenants' users and projects here too.
+    PruneUsers.Result pruned =
+        new PruneUsers(client, System.out)
+            .run(PruneUsers.Mode.FIXED, PruneUsers.DEFAULT_SELECTOR, false);
+    assertThat(pruned.users()).containsExactlyInAnyOrder("art", "michael");
+    assertThat(pruned.projects()).containsExactlyInAnyOrder("canary-vandelay", "canary-dunder");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                client.namespaces().withName("canary-vandelay").get() == null
+                    && client.namespaces().withName("canary-dunder").get() == null);
+    assertThat(client.namespaces().withName("canary-wayne").get()).isNotNull();
+    assertThat(
+            client
+                .genericKubernetesResources(Kinds.context(kind(set, "User")))
+                .withName("bruce")
+                .get())
+        .isNotNull();
+  }
+
+  private static KindSpec kind(SentinelSet set, String kind) {
+    return set.kinds().stream().filter(k -> k.kind().equals(kind)).findFirst().orElseThrow();
   }
 }

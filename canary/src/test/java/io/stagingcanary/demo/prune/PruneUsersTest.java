@@ -69,7 +69,7 @@ class PruneUsersTest {
     assertThat(result.deleted())
         .contains(
             "User art",
-            "Identity canary-htpasswd:art",
+            "Identity canary-htpasswd-art",
             "Project canary-vandelay",
             "Namespace canary-vandelay");
     assertThat(surviving()).isEqualTo(tenantsOtherThan(BAIT));
