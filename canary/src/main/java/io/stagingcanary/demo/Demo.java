@@ -254,7 +254,7 @@ public final class Demo {
     properties.put("canary.data-dir", dataDir.toAbsolutePath().toString());
     properties.put("canary.fixtures.path", options.fixtures().toAbsolutePath().toString());
     properties.put("canary.fixtures.sets", SET);
-    properties.put("canary.incidents.group-window", "2s");
+    properties.put("canary.incidents.group-window", "3s");
     properties.put("canary.runs.settle", "2s");
     properties.put("canary.reseed.mode", "after-incident");
     properties.put("logging.file.name", dataDir.resolve("agent.log").toAbsolutePath().toString());
