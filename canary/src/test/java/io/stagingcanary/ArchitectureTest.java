@@ -88,6 +88,12 @@ class ArchitectureTest {
                       .getPackageName()
                       .startsWith("io.fabric8.kubernetes.client"));
 
+  /**
+   * The ops tool the 2017 replay runs under the gate: it is the tool under test, not the agent, and
+   * deletes through its own client. Exactly this package, not its parent or siblings.
+   */
+  static final String PRUNE_TOOL_PACKAGE = "io.stagingcanary.demo.prune";
+
   @Test
   void onlyTheGuardedPathWritesToACluster() {
     noClasses()
@@ -95,11 +101,27 @@ class ArchitectureTest {
         .doNotHaveFullyQualifiedName("io.stagingcanary.seeding.GuardedMutations")
         .and()
         .resideOutsideOfPackage("io.stagingcanary.sandbox..")
+        .and()
+        .resideOutsideOfPackage(PRUNE_TOOL_PACKAGE)
         .should()
         .callMethodWhere(CLUSTER_WRITE)
         .because(
             "every create, update and delete goes through GuardedMutations (strict ownership);"
                 + " the sandbox only bootstraps its own in-process server")
+        .check(mainClasses);
+  }
+
+  @Test
+  void nothingOfTheAgentUsesThePruneTool() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(PRUNE_TOOL_PACKAGE, "io.stagingcanary.demo..")
+        .and()
+        .doNotHaveFullyQualifiedName("io.stagingcanary.CanaryApplication")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(PRUNE_TOOL_PACKAGE)
+        .because("the prune tool is a tool under test: only the command line and the demo start it")
         .check(mainClasses);
   }
 

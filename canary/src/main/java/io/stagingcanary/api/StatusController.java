@@ -4,6 +4,8 @@ import io.stagingcanary.cluster.ClusterIdentity;
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentStore;
 import io.stagingcanary.leader.Leadership;
+import io.stagingcanary.maintenance.MaintenanceWindow;
+import io.stagingcanary.maintenance.MaintenanceWindows;
 import io.stagingcanary.verification.SentinelState;
 import io.stagingcanary.verification.SentinelStates;
 import io.stagingcanary.verification.SentinelView;
@@ -27,6 +29,7 @@ class StatusController {
   private final SentinelStates states;
   private final IncidentStore incidents;
   private final CurrentCluster cluster;
+  private final MaintenanceWindows maintenance;
   private final Leadership leadership;
 
   StatusController(
@@ -34,11 +37,13 @@ class StatusController {
       SentinelStates states,
       IncidentStore incidents,
       CurrentCluster cluster,
+      MaintenanceWindows maintenance,
       Leadership leadership) {
     this.verifier = verifier;
     this.states = states;
     this.incidents = incidents;
     this.cluster = cluster;
+    this.maintenance = maintenance;
     this.leadership = leadership;
   }
 
@@ -58,6 +63,7 @@ class StatusController {
       String blindReason,
       VerificationResult lastVerification,
       Instant lastSuccessfulVerification,
+      List<MaintenanceWindow> maintenanceWindows,
       LeaderView leadership) {}
 
   @GetMapping("/status")
@@ -78,6 +84,7 @@ class StatusController {
         verifier.blindReason().orElse(null),
         verifier.lastVerification().orElse(null),
         verifier.lastSuccessfulVerification().orElse(null),
+        maintenance.active(),
         new LeaderView(
             leadership.identity(), leadership.isLeader(), leadership.currentLeader().orElse(null)));
   }

@@ -33,7 +33,13 @@ public record CanaryProperties(
     @Valid @NotNull @DefaultValue Sandbox sandbox,
     @Valid @NotNull @DefaultValue Verification verification,
     @Valid @NotNull @DefaultValue Incidents incidents,
-    @Valid @NotNull @DefaultValue Reseed reseed) {
+    @Valid @NotNull @DefaultValue Reseed reseed,
+    @NotBlank
+        @Pattern(
+            regexp = "https?://[^\\s?#]+",
+            message = "must be an http(s) URL without query or fragment")
+        @DefaultValue("http://localhost:8080")
+        String publicUrl) {
 
   /** Periodic authoritative verification: one paginated LIST per kind. */
   public record Verification(
@@ -90,6 +96,11 @@ public record CanaryProperties(
     public Path kubeconfigOr(Path dataDir) {
       return kubeconfig != null ? kubeconfig : dataDir.resolve("kubeconfig");
     }
+  }
+
+  /** The agent's external base URL without a trailing slash, for links in alerts. */
+  public String publicBase() {
+    return publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
   }
 
   /** The configured cluster id, or null to derive it from the kube-system namespace uid. */

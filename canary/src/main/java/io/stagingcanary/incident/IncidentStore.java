@@ -21,4 +21,12 @@ public interface IncidentStore {
   List<Incident> open(String clusterId);
 
   void resolve(String id, Instant at);
+
+  /**
+   * Runs {@code work} in one database transaction with the store's writes inside it; writes of
+   * other repositories on the same data source join it.
+   */
+  default void inTransaction(Runnable work) {
+    work.run();
+  }
 }

@@ -71,6 +71,11 @@ public class JdbcIncidentStore implements IncidentStore {
   }
 
   @Override
+  public void inTransaction(Runnable work) {
+    transaction.executeWithoutResult(status -> work.run());
+  }
+
+  @Override
   public Optional<Incident> find(String id) {
     return jdbc.sql("SELECT " + COLUMNS + " FROM incident WHERE incident_id = :id")
         .param("id", id)

@@ -1,10 +1,12 @@
 package io.stagingcanary.seeding;
 
+import static io.stagingcanary.seeding.MutationResult.Operation.ANNOTATE_JOB;
 import static io.stagingcanary.seeding.MutationResult.Operation.CREATE;
 import static io.stagingcanary.seeding.MutationResult.Operation.DELETE;
 import static io.stagingcanary.seeding.MutationResult.Operation.UPDATE;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpClient;
@@ -21,6 +23,7 @@ import io.stagingcanary.store.LedgerEntry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,13 +41,23 @@ import org.springframework.stereotype.Component;
  *       preconditions, so a replacement between read and write makes the server refuse the call.
  * </ul>
  *
- * An ArchUnit test keeps every other class from calling fabric8's write methods. A replica that is
- * not the leader writes nothing ({@link io.stagingcanary.leader.NotLeaderException}).
+ * The one write on an object the agent does not own: {@link #annotateOpsToolJob} puts the run id
+ * and verdict on a Job labelled {@value #OPS_TOOL_LABEL}, nothing else.
+ *
+ * <p>An ArchUnit test keeps every other class from calling fabric8's write methods. A replica that
+ * is not the leader writes nothing ({@link io.stagingcanary.leader.NotLeaderException}).
  */
 @Component
 public class GuardedMutations {
 
   private static final long WRITE_TIMEOUT_SECONDS = 30;
+
+  /** Label naming the ops tool a Job, CronJob or Deployment runs. */
+  public static final String OPS_TOOL_LABEL = "stagingcanary.io/ops-tool";
+
+  /** The only annotation keys {@link #annotateOpsToolJob} writes. */
+  public static final Set<String> JOB_ANNOTATIONS =
+      Set.of("stagingcanary.io/run-id", "stagingcanary.io/verdict");
 
   private final KubernetesClient client;
   private final Ledger ledger;
@@ -167,6 +180,167 @@ public class GuardedMutations {
     }
     return new MutationResult.Refused(
         DELETE, "the server refused the delete (HTTP " + status + "): preconditions not met");
+  }
+
+  /**
+   * Puts run-id/verdict annotations on an ops-tool Job: only a {@code batch/v1} Job carrying
+   * {@value #OPS_TOOL_LABEL}, only the keys in {@link #JOB_ANNOTATIONS}, and only while the Job's
+   * uid is {@code uid} (sent as precondition with the resourceVersion just read).
+   *
+   * @throws IllegalArgumentException for any other key, an empty or null value, or no uid
+   */
+  public MutationResult annotateOpsToolJob(
+      String namespace, String name, String uid, Map<String, String> annotations) {
+    leadership.requireLeader("annotate Job " + namespace + "/" + name);
+    if (annotations == null || annotations.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no annotations to write on Job " + namespace + "/" + name);
+    }
+    for (Map.Entry<String, String> e : annotations.entrySet()) {
+      if (!JOB_ANNOTATIONS.contains(e.getKey())) {
+        throw new IllegalArgumentException(
+            "annotation "
+                + e.getKey()
+                + " may not be written on Job "
+                + namespace
+                + "/"
+                + name
+                + "; only "
+                + new java.util.TreeSet<>(JOB_ANNOTATIONS));
+      }
+      if (e.getValue() == null || e.getValue().isBlank()) {
+        throw new IllegalArgumentException("annotation " + e.getKey() + " needs a value");
+      }
+    }
+    if (uid == null || uid.isBlank() || namespace == null || name == null) {
+      throw new IllegalArgumentException("a Job is identified by namespace, name and uid");
+    }
+    var jobs = client.batch().v1().jobs().inNamespace(namespace);
+    var live = jobs.withName(name).get();
+    if (live == null) {
+      return new MutationResult.Refused(ANNOTATE_JOB, "the Job is gone");
+    }
+    Map<String, String> labels = live.getMetadata().getLabels();
+    if (labels == null || labels.get(OPS_TOOL_LABEL) == null) {
+      return new MutationResult.Refused(
+          ANNOTATE_JOB, "the Job does not carry " + OPS_TOOL_LABEL + ": not an ops-tool run");
+    }
+    if (!uid.equals(live.getMetadata().getUid())) {
+      return new MutationResult.Refused(
+          ANNOTATE_JOB,
+          "uid " + live.getMetadata().getUid() + " differs from " + uid + ": another Job");
+    }
+    betweenReadAndWrite.run(ResourceKey.namespaced("batch/v1", "Job", namespace, name));
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("uid", uid);
+    metadata.put("resourceVersion", live.getMetadata().getResourceVersion());
+    metadata.put("annotations", new LinkedHashMap<>(annotations));
+    String patch = Serialization.asJson(Map.of("metadata", metadata));
+    try {
+      var patched =
+          jobs.withName(name)
+              .patch(
+                  io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                      io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                  patch);
+      return new MutationResult.Done(
+          ANNOTATE_JOB, patched.getMetadata().getUid(), patched.getMetadata().getResourceVersion());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409 || e.getCode() == 404 || e.getCode() == 422) {
+        return new MutationResult.Refused(
+            ANNOTATE_JOB, "the server refused the annotation: " + reason(e));
+      }
+      throw e;
+    }
+  }
+
+  /** Label on the canary's own Jobs (data writers and checkers); never on a sentinel. */
+  public static final String OWNED_BY = SentinelLabels.PREFIX + "owned-by";
+
+  public static final String OWNED_BY_VALUE = "staging-canary";
+
+  /** What an owned Job does, e.g. {@code data-writer}. */
+  public static final String ROLE = SentinelLabels.PREFIX + "role";
+
+  /**
+   * Creates one of the canary's own Jobs: it must carry {@link #OWNED_BY} and {@link #ROLE} and
+   * must not carry the sentinel label. Create-only: a same-named Job is refused, never replaced.
+   */
+  public MutationResult createOwnedJob(Job job) {
+    leadership.requireLeader("create Job " + job.getMetadata().getName());
+    requireOwnedJobLabels(job.getMetadata().getLabels(), job.getMetadata().getName());
+    job.getMetadata().setUid(null);
+    job.getMetadata().setResourceVersion(null);
+    try {
+      Job created =
+          client
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace(job.getMetadata().getNamespace())
+              .resource(job)
+              .create();
+      return new MutationResult.Done(
+          CREATE, created.getMetadata().getUid(), created.getMetadata().getResourceVersion());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return new MutationResult.Refused(CREATE, "a same-named Job already exists");
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Deletes one of the canary's own Jobs (and, in the background, its Pods): only if it carries
+   * {@link #OWNED_BY} and its uid is the one the canary created, sent as a precondition.
+   */
+  public MutationResult deleteOwnedJob(String namespace, String name, String uid) {
+    leadership.requireLeader("delete Job " + namespace + "/" + name);
+    Job live = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+    if (live == null) {
+      return new MutationResult.Refused(DELETE, "the Job is gone");
+    }
+    Map<String, String> labels = live.getMetadata().getLabels();
+    if (labels == null
+        || !OWNED_BY_VALUE.equals(labels.get(OWNED_BY))
+        || labels.containsKey(SentinelLabels.SENTINEL)) {
+      return new MutationResult.Refused(
+          DELETE, "Job " + namespace + "/" + name + " is not one of the canary's own");
+    }
+    if (uid == null || !uid.equals(live.getMetadata().getUid())) {
+      return new MutationResult.Refused(
+          DELETE, "Job uid " + live.getMetadata().getUid() + " is not the created " + uid);
+    }
+    Map<String, Object> options = new LinkedHashMap<>();
+    options.put("apiVersion", "v1");
+    options.put("kind", "DeleteOptions");
+    options.put("propagationPolicy", "Background");
+    options.put("preconditions", Map.of("uid", uid));
+    int status = sendDelete("/apis/batch/v1/namespaces/" + namespace + "/jobs/" + name, options);
+    if (status == 200 || status == 202) {
+      return new MutationResult.Done(DELETE, uid, live.getMetadata().getResourceVersion());
+    }
+    return new MutationResult.Refused(
+        DELETE, "the server refused the delete (HTTP " + status + ")");
+  }
+
+  private static void requireOwnedJobLabels(Map<String, String> labels, String name) {
+    if (labels == null
+        || !OWNED_BY_VALUE.equals(labels.get(OWNED_BY))
+        || labels.get(ROLE) == null
+        || labels.containsKey(SentinelLabels.SENTINEL)) {
+      throw new IllegalArgumentException(
+          "Job "
+              + name
+              + " needs "
+              + OWNED_BY
+              + "="
+              + OWNED_BY_VALUE
+              + " and "
+              + ROLE
+              + ", and must not carry "
+              + SentinelLabels.SENTINEL);
+    }
   }
 
   private Ownership verifyOwnership(

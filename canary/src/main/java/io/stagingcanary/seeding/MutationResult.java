@@ -9,7 +9,9 @@ public sealed interface MutationResult {
   enum Operation {
     CREATE,
     UPDATE,
-    DELETE
+    DELETE,
+    /** Run-id/verdict annotations on an ops-tool Job (the one write on objects we do not own). */
+    ANNOTATE_JOB
   }
 
   /** The write went through; uid and resourceVersion are those the server reported. */

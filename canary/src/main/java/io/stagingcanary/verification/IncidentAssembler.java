@@ -12,6 +12,7 @@ import io.stagingcanary.diff.SentinelResult;
 import io.stagingcanary.diff.StatusType;
 import io.stagingcanary.diff.TextRenderer;
 import io.stagingcanary.incident.Incident;
+import io.stagingcanary.incident.IncidentChangeListener;
 import io.stagingcanary.incident.IncidentStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -44,6 +45,7 @@ final class IncidentAssembler {
   private final Clock clock;
   private final Consumer<Incident> onSealed;
   private final Consumer<Incident> onResolved;
+  private final IncidentChangeListener listener;
   private final Map<ResourceKey, Reported> reported = new HashMap<>();
   private final Map<String, Working> open = new LinkedHashMap<>();
   private ClusterIdentity cluster;
@@ -68,10 +70,20 @@ final class IncidentAssembler {
       Clock clock,
       Consumer<Incident> onSealed,
       Consumer<Incident> onResolved) {
+    this(store, clock, onSealed, onResolved, new IncidentChangeListener() {});
+  }
+
+  IncidentAssembler(
+      IncidentStore store,
+      Clock clock,
+      Consumer<Incident> onSealed,
+      Consumer<Incident> onResolved,
+      IncidentChangeListener listener) {
     this.store = store;
     this.clock = clock;
     this.onSealed = onSealed;
     this.onResolved = onResolved;
+    this.listener = listener;
   }
 
   /** Loads this cluster's open incidents; any left unsealed by a crash is sealed now. */
@@ -198,8 +210,13 @@ final class IncidentAssembler {
     Working working = collecting;
     collecting = null;
     working.incident = render(working, clock.instant(), null);
-    store.update(working.incident);
-    onSealed.accept(working.incident);
+    Incident sealed = working.incident;
+    store.inTransaction(
+        () -> {
+          store.update(sealed);
+          listener.sealed(sealed);
+        });
+    onSealed.accept(sealed);
   }
 
   /** Resolves open, sealed incidents whose sentinels are all present again. */
@@ -217,10 +234,16 @@ final class IncidentAssembler {
                   });
       if (allBack) {
         Instant at = clock.instant();
-        store.resolve(working.incident.id(), at);
+        Incident[] resolved = {working.incident};
+        store.inTransaction(
+            () -> {
+              store.resolve(working.incident.id(), at);
+              resolved[0] = store.find(working.incident.id()).orElse(working.incident);
+              listener.resolved(resolved[0]);
+            });
         open.remove(working.incident.id());
         working.incident.items().forEach(item -> reported.remove(item.key()));
-        onResolved.accept(store.find(working.incident.id()).orElse(working.incident));
+        onResolved.accept(resolved[0]);
       }
     }
   }
@@ -258,7 +281,11 @@ final class IncidentAssembler {
             headline + "\n",
             "**" + headline + "**\n",
             "{\"headline\":" + Json.quote(headline) + "}");
-    store.insert(incident);
+    store.inTransaction(
+        () -> {
+          store.insert(incident);
+          listener.sealed(incident);
+        });
     onSealed.accept(incident);
     return incident;
   }
@@ -309,7 +336,16 @@ final class IncidentAssembler {
     working.results.put(result.key(), result);
     working.restoredItems.remove(result.key());
     working.incident = render(working, working.incident.sealedAt(), working.incident.resolvedAt());
-    store.update(working.incident);
+    Incident changed = working.incident;
+    if (changed.isSealed()) {
+      store.inTransaction(
+          () -> {
+            store.update(changed);
+            listener.escalated(changed);
+          });
+    } else {
+      store.update(changed);
+    }
   }
 
   private Incident render(Working working, Instant sealedAt, Instant resolvedAt) {

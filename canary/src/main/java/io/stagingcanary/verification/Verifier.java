@@ -11,12 +11,14 @@ import io.stagingcanary.diff.ExpectedSentinel;
 import io.stagingcanary.diff.ObservedState;
 import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.diff.SentinelResult;
+import io.stagingcanary.diff.SentinelStatus;
 import io.stagingcanary.diff.Snapshot;
 import io.stagingcanary.diff.StatusType;
 import io.stagingcanary.fixtures.FixtureCatalog;
 import io.stagingcanary.fixtures.KindSpec;
 import io.stagingcanary.fixtures.SentinelFixture;
 import io.stagingcanary.incident.Incident;
+import io.stagingcanary.incident.IncidentChangeListener;
 import io.stagingcanary.incident.IncidentResolved;
 import io.stagingcanary.incident.IncidentSealed;
 import io.stagingcanary.incident.IncidentStore;
@@ -47,6 +49,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,6 +58,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
@@ -84,6 +88,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   private final ApplicationEventPublisher events;
   private final SentinelInformers informers;
   private final IncidentAssembler incidents;
+  private final ObjectProvider<ReseedHold> reseedHolds;
   private final Leadership leadership;
   private boolean started;
   private final ScheduledExecutorService executor =
@@ -94,6 +99,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
             return thread;
           });
   private final Map<ResourceKey, Instant> dirty = new ConcurrentHashMap<>();
+  private final List<ExtraDegradations> extraDegradations = new CopyOnWriteArrayList<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
   private ClusterIdentity cluster;
@@ -120,8 +126,11 @@ public class Verifier implements ChangeTrigger, DisposableBean {
       IncidentStore store,
       Clock clock,
       ApplicationEventPublisher events,
+      ObjectProvider<ReseedHold> reseedHolds,
+      ObjectProvider<IncidentChangeListener> incidentListeners,
       Leadership leadership) {
     this.properties = properties;
+    this.reseedHolds = reseedHolds;
     this.leadership = leadership;
     this.ledger = ledger;
     this.fixtures = fixtures;
@@ -131,7 +140,12 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     this.events = events;
     this.informers = new SentinelInformers(client, clock);
     this.incidents =
-        new IncidentAssembler(store, clock, this::incidentSealed, this::incidentResolved);
+        new IncidentAssembler(
+            store,
+            clock,
+            this::incidentSealed,
+            this::incidentResolved,
+            IncidentChangeListener.all(incidentListeners.orderedStream().toList()));
     inventory.setPageSize(properties.verification().pageSize());
   }
 
@@ -202,6 +216,54 @@ public class Verifier implements ChangeTrigger, DisposableBean {
                       () -> new IllegalArgumentException("no open incident " + incidentId));
           return reseedLost(incident);
         });
+  }
+
+  /** Re-creates the lost sentinels of open incidents now (e.g. when a tool run's hold ends). */
+  public void reseedOpenIncidentsNow() {
+    call(
+        () -> {
+          reseedOpenIncidents();
+          return null;
+        });
+  }
+
+  /** Adds a source of degradations the objects do not show (applied from the next verification). */
+  public void register(ExtraDegradations source) {
+    extraDegradations.add(source);
+  }
+
+  /**
+   * Present, modified or degraded sentinels get the extra reasons as DEGRADED; others keep theirs.
+   */
+  private List<SentinelResult> withExtraDegradations(DiffResult diff) {
+    if (extraDegradations.isEmpty()) {
+      return diff.results();
+    }
+    Map<ResourceKey, List<String>> extra = new HashMap<>();
+    for (ExtraDegradations source : extraDegradations) {
+      source
+          .reasons()
+          .forEach((k, v) -> extra.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+    }
+    List<SentinelResult> results = new ArrayList<>(diff.results().size());
+    for (SentinelResult r : diff.results()) {
+      List<String> reasons = extra.get(r.key());
+      SentinelStatus status = r.status();
+      if (reasons != null && !reasons.isEmpty()) {
+        if (status instanceof SentinelStatus.Present) {
+          status = new SentinelStatus.Degraded(reasons, List.of());
+        } else if (status instanceof SentinelStatus.Modified m) {
+          status = new SentinelStatus.Degraded(reasons, m.changes());
+        } else if (status instanceof SentinelStatus.Degraded d) {
+          List<String> all = new ArrayList<>(d.reasons());
+          all.addAll(reasons);
+          status = new SentinelStatus.Degraded(all, d.changes());
+        }
+      }
+      results.add(
+          status == r.status() ? r : new SentinelResult(r.key(), r.set(), r.tenant(), status));
+    }
+    return results;
   }
 
   // ---- state for readers
@@ -276,11 +338,11 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     }
     Snapshot snapshot =
         confirmAbsent(Snapshot.of(clock.instant(), objects, observed, Map.of()), subset);
-    DiffResult diff = Diff.compare(subset, snapshot);
-    diff.results().forEach(r -> current.put(r.key(), r));
+    List<SentinelResult> results = withExtraDegradations(Diff.compare(subset, snapshot));
+    results.forEach(r -> current.put(r.key(), r));
     Instant decided = clock.instant();
-    List<String> opened = handle(diff.results(), Incident.DetectedBy.WATCH, null, null);
-    publishDetection(opened, diff.results(), batch, decided);
+    List<String> opened = handle(results, Incident.DetectedBy.WATCH, null, null);
+    publishDetection(opened, results, batch, decided);
   }
 
   /** For the detection-latency metric: earliest event of the changes → the incident opened. */
@@ -313,9 +375,9 @@ public class Verifier implements ChangeTrigger, DisposableBean {
         inventory.confirmAbsent(
             listing.snapshot(), absentFrom(listing.snapshot(), expected.values()));
     Snapshot snapshot = confirmation.snapshot();
-    DiffResult diff = Diff.compare(expected.values(), snapshot);
+    List<SentinelResult> results = withExtraDegradations(Diff.compare(expected.values(), snapshot));
     Map<ResourceKey, SentinelResult> next = new HashMap<>();
-    diff.results().forEach(r -> next.put(r.key(), r));
+    results.forEach(r -> next.put(r.key(), r));
     current = new ConcurrentHashMap<>(next);
     Instant blindFrom = null;
     Instant blindTo = null;
@@ -335,7 +397,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
       blindSince = null;
       blindReason = null;
     }
-    List<String> opened = handle(diff.results(), detectedBy, blindFrom, blindTo);
+    List<String> opened = handle(results, detectedBy, blindFrom, blindTo);
     if (detectedBy != Incident.DetectedBy.STARTUP) {
       reseedOpenIncidents();
     }
@@ -446,7 +508,8 @@ public class Verifier implements ChangeTrigger, DisposableBean {
         incident.text());
     events.publishEvent(new IncidentSealed(incident));
     if (incident.type() == Incident.Type.SENTINEL_LOSS
-        && properties.reseed().mode() == CanaryProperties.ReseedMode.AFTER_INCIDENT) {
+        && properties.reseed().mode() == CanaryProperties.ReseedMode.AFTER_INCIDENT
+        && !held(incident.id())) {
       reseedLost(incident);
     }
   }
@@ -457,7 +520,9 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   }
 
   private void reseedOpenIncidents() {
-    if (properties.reseed().mode() != CanaryProperties.ReseedMode.AFTER_INCIDENT) {
+    if (properties.reseed().mode() != CanaryProperties.ReseedMode.AFTER_INCIDENT
+        || incidents.openSealed().isEmpty()
+        || held("open incidents")) {
       return;
     }
     for (Incident incident : incidents.openSealed()) {
@@ -483,6 +548,13 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     List<SeedOutcome> outcomes = seeding.reseed(cluster, lost, incident.id());
     reloadExpected(lost.stream().map(SentinelFixture::key).toList());
     return outcomes;
+  }
+
+  private boolean held(String what) {
+    Optional<String> reason =
+        reseedHolds.orderedStream().map(ReseedHold::reason).flatMap(Optional::stream).findFirst();
+    reason.ifPresent(r -> log.info("Re-seed of {} deferred: {}", what, r));
+    return reason.isPresent();
   }
 
   private void detectEnvironmentReset(SeedingCompleted completed) {

@@ -68,7 +68,8 @@ class ApiTokensTest {
             new CanaryProperties.Sandbox(0, "127.0.0.1", null),
             new CanaryProperties.Verification(java.time.Duration.ofSeconds(60), 500),
             new CanaryProperties.Incidents(java.time.Duration.ofSeconds(5), true),
-            new CanaryProperties.Reseed(CanaryProperties.ReseedMode.AFTER_INCIDENT));
+            new CanaryProperties.Reseed(CanaryProperties.ReseedMode.AFTER_INCIDENT),
+            "http://localhost:8080");
     DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
     if (fallback != null) {
       beans.registerSingleton("fallback", (FallbackTokenSource) () -> Optional.of(fallback));

@@ -1,0 +1,128 @@
+package io.stagingcanary.alerts;
+
+import io.stagingcanary.config.CanaryProperties;
+import io.stagingcanary.incident.ExpectedChanges;
+import io.stagingcanary.incident.Incident;
+import io.stagingcanary.incident.IncidentChangeListener;
+import io.stagingcanary.metrics.CanaryMetrics;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns incident changes into outbox rows, inside the transaction that stores the change: one
+ * firing alert per incident when it is sealed, one resolve when it resolves, nothing when it
+ * escalates (Alertmanager's re-send carries the current content). An incident whose every change is
+ * expected is recorded in the outbox as suppressed: not paged.
+ */
+@Component
+class IncidentAlerts implements IncidentChangeListener {
+
+  private static final Logger log = LoggerFactory.getLogger(IncidentAlerts.class);
+
+  private final AlertOutbox outbox;
+  private final AlertChannels channels;
+  private final ObjectProvider<ExpectedChanges> expected;
+  private final CanaryMetrics metrics;
+  private final String publicBase;
+
+  IncidentAlerts(
+      AlertOutbox outbox,
+      AlertChannels channels,
+      ObjectProvider<ExpectedChanges> expected,
+      CanaryMetrics metrics,
+      CanaryProperties properties) {
+    this.outbox = outbox;
+    this.channels = channels;
+    this.expected = expected;
+    this.metrics = metrics;
+    this.publicBase = properties.publicBase();
+  }
+
+  @Override
+  public void sealed(Incident incident) {
+    Alert alert = firing(incident, publicBase);
+    Optional<String> reason = expectedReason(incident);
+    if (reason.isPresent()) {
+      outbox.enqueue(alert, channels.names(), OutboxEntry.State.SUPPRESSED, reason.get());
+      channels.names().forEach(c -> metrics.alertDelivered(c, "suppressed"));
+      log.info("Incident {} is expected ({}): recorded, not paged", incident.id(), reason.get());
+      return;
+    }
+    outbox.enqueue(alert, channels.names(), OutboxEntry.State.PENDING, null);
+  }
+
+  @Override
+  public void resolved(Incident incident) {
+    Alert firing = firing(incident, publicBase);
+    Instant at = incident.resolvedAt() != null ? incident.resolvedAt() : incident.sealedAt();
+    Alert resolved = firing.resolvedAt(at);
+    List<OutboxEntry> earlier = outbox.forSubject(incident.id());
+    boolean paged =
+        earlier.stream()
+            .anyMatch(
+                e -> e.state() != OutboxEntry.State.SUPPRESSED && "firing".equals(e.alertStatus()));
+    outbox.enqueue(
+        resolved,
+        channels.names(),
+        paged ? OutboxEntry.State.PENDING : OutboxEntry.State.SUPPRESSED,
+        paged ? null : "the incident was not paged");
+  }
+
+  /** Why every change of the incident is expected; empty when one of them pages. */
+  private Optional<String> expectedReason(Incident incident) {
+    if (incident.items().isEmpty()) {
+      return Optional.empty();
+    }
+    List<ExpectedChanges> sources = expected.orderedStream().toList();
+    if (sources.isEmpty()) {
+      return Optional.empty();
+    }
+    Instant at = incident.openedAt();
+    TreeSet<String> reasons = new TreeSet<>();
+    for (Incident.Item item : incident.items()) {
+      Optional<String> reason =
+          sources.stream().map(s -> s.reason(item, at)).flatMap(Optional::stream).findFirst();
+      if (reason.isEmpty()) {
+        return Optional.empty();
+      }
+      reasons.add(reason.get());
+    }
+    return Optional.of("expected: " + String.join("; ", reasons));
+  }
+
+  /** The firing alert of an incident, with its current content. */
+  static Alert firing(Incident incident, String publicBase) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    TreeSet<String> sets = new TreeSet<>();
+    for (Incident.Item item : incident.items()) {
+      counts.merge(item.status().name(), 1, Integer::sum);
+      if (item.set() != null && !item.set().isBlank()) {
+        sets.add(item.set());
+      }
+    }
+    return new Alert(
+        Alert.idFor(Alert.SENTINEL_LOSS, incident.id(), Alert.Status.FIRING),
+        Alert.SENTINEL_LOSS,
+        Alert.Status.FIRING,
+        Alert.Severity.CRITICAL,
+        incident.clusterName(),
+        incident.clusterId(),
+        incident.id(),
+        List.copyOf(sets),
+        incident.headline(),
+        counts,
+        incident.text(),
+        incident.json(),
+        publicBase + "/api/v1/incidents/" + incident.id(),
+        incident.openedAt(),
+        null);
+  }
+}

@@ -1,0 +1,305 @@
+package io.stagingcanary.alerts;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.core.functions.CheckedSupplier;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.stagingcanary.config.CanaryProperties;
+import io.stagingcanary.incident.Incident;
+import io.stagingcanary.incident.IncidentStore;
+import io.stagingcanary.leader.Leadership;
+import io.stagingcanary.metrics.CanaryMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Delivers the outbox while this replica is the leader: per channel, on its own thread, oldest
+ * first, one at a time, so a slow or dead receiver delays only its own channel and never detection.
+ * Each attempt runs through a Resilience4j retry (exponential backoff with jitter), a circuit
+ * breaker and a time limiter; when those give up the entry stays pending and is tried again later
+ * (durable backoff), so a receiver that is down for an hour gets everything, in order, when it
+ * returns. A refusal (4xx other than 408/429) marks the entry failed with the answer.
+ */
+@Component
+class OutboxWorker implements InitializingBean, DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxWorker.class);
+
+  private final AlertOutbox outbox;
+  private final Leadership leadership;
+  private final CanaryMetrics metrics;
+  private final IncidentStore incidents;
+  private final Clock clock;
+  private final AlertsProperties.Delivery delivery;
+  private final Duration resendInterval;
+  private final String publicBase;
+  private final List<Lane> lanes = new ArrayList<>();
+
+  /** One channel's queue, thread and resilience. */
+  private static final class Lane {
+    final AlertChannel channel;
+    final Retry retry;
+    final CircuitBreaker breaker;
+    final TimeLimiter limiter;
+    final ScheduledExecutorService executor;
+    Instant lastResend;
+
+    Lane(AlertChannel channel, AlertsProperties.Delivery delivery, Instant now) {
+      this.channel = channel;
+      this.lastResend = now;
+      this.retry =
+          Retry.of(
+              channel.name(),
+              RetryConfig.custom()
+                  .maxAttempts(delivery.maxAttempts())
+                  .intervalFunction(
+                      IntervalFunction.ofExponentialRandomBackoff(
+                          delivery.initialBackoff(), 2.0, 0.5, delivery.maxBackoff()))
+                  .retryOnException(OutboxWorker::retryable)
+                  .build());
+      this.breaker =
+          CircuitBreaker.of(
+              channel.name(),
+              CircuitBreakerConfig.custom()
+                  .slidingWindowSize(10)
+                  .minimumNumberOfCalls(5)
+                  .failureRateThreshold(50)
+                  .permittedNumberOfCallsInHalfOpenState(1)
+                  .waitDurationInOpenState(delivery.circuitOpenFor())
+                  .ignoreException(e -> !retryable(e))
+                  .build());
+      this.limiter =
+          TimeLimiter.of(
+              channel.name(),
+              TimeLimiterConfig.custom()
+                  .timeoutDuration(delivery.timeout())
+                  .cancelRunningFuture(true)
+                  .build());
+      this.executor =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread thread = new Thread(r, "canary-alerts-" + channel.name());
+                thread.setDaemon(true);
+                return thread;
+              });
+    }
+  }
+
+  /** What one delivery came to. */
+  private enum Outcome {
+    DELIVERED,
+    FAILED,
+    RETRY
+  }
+
+  OutboxWorker(
+      AlertOutbox outbox,
+      AlertChannels channels,
+      Leadership leadership,
+      CanaryMetrics metrics,
+      IncidentStore incidents,
+      Clock clock,
+      AlertsProperties properties,
+      CanaryProperties canary) {
+    this.outbox = outbox;
+    this.leadership = leadership;
+    this.metrics = metrics;
+    this.incidents = incidents;
+    this.clock = clock;
+    this.delivery = properties.delivery();
+    this.resendInterval = properties.resendInterval();
+    this.publicBase = canary.publicBase();
+    channels.all().forEach(c -> lanes.add(new Lane(c, delivery, clock.instant())));
+    metrics.bindOutboxPending(outbox::countPending);
+  }
+
+  @Override
+  public void afterPropertiesSet() {
+    long every = delivery.pollInterval().toMillis();
+    for (Lane lane : lanes) {
+      lane.executor.scheduleWithFixedDelay(
+          () -> guarded(lane), every, every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void guarded(Lane lane) {
+    try {
+      if (leadership.isLeader()) {
+        drain(lane);
+        resendActive(lane);
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "Alert delivery to channel {} failed, will retry: {}", lane.channel.name(), e.toString());
+    }
+  }
+
+  /** Delivers the channel's due entries, oldest first; stops at the first that must wait. */
+  private void drain(Lane lane) {
+    while (leadership.isLeader()) {
+      Optional<OutboxEntry> head = outbox.head(lane.channel.name());
+      if (head.isEmpty() || head.get().nextAttemptAt().isAfter(clock.instant())) {
+        return;
+      }
+      OutboxEntry entry = head.get();
+      Throwable error = attempt(lane, entry.alert(), entry.idempotencyKey());
+      Outcome outcome = outcome(error);
+      String channel = lane.channel.name();
+      switch (outcome) {
+        case DELIVERED -> {
+          outbox.delivered(entry.id());
+          metrics.alertDelivered(channel, "delivered");
+          log.info("Alert {} delivered to {}", entry.alertId(), channel);
+        }
+        case FAILED -> {
+          outbox.failed(entry.id(), error.getMessage());
+          metrics.alertDelivered(channel, "failed");
+          log.warn(
+              "Alert {} refused by {}, marked failed: {}",
+              entry.alertId(),
+              channel,
+              error.getMessage());
+        }
+        case RETRY -> {
+          Instant next = clock.instant().plus(backoff(entry.attempts() + 1));
+          outbox.attemptFailed(entry.id(), describe(error), next);
+          metrics.alertDelivered(channel, "retried");
+          log.warn(
+              "Alert {} not delivered to {} (attempt {}), next try at {}: {}",
+              entry.alertId(),
+              channel,
+              entry.attempts() + 1,
+              next,
+              describe(error));
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Alertmanager forgets alerts that are not re-sent: re-post the current content of every active
+   * alert each re-send interval (not a new message: same labels, so the same notification group).
+   */
+  private void resendActive(Lane lane) {
+    if (!(lane.channel instanceof AlertmanagerChannel)) {
+      return;
+    }
+    Instant now = clock.instant();
+    if (Duration.between(lane.lastResend, now).compareTo(resendInterval) < 0) {
+      return;
+    }
+    if (outbox.head(lane.channel.name()).isPresent()) {
+      return; // the queue goes first; a resolve may be waiting in it
+    }
+    lane.lastResend = now;
+    for (Alert alert : outbox.active(lane.channel.name())) {
+      Alert current = refreshed(alert);
+      if (current == null) {
+        continue;
+      }
+      Throwable error = attempt(lane, current, current.id() + "/" + lane.channel.name());
+      if (error != null) {
+        log.debug(
+            "Re-send of {} to {} failed: {}", alert.id(), lane.channel.name(), describe(error));
+      }
+    }
+  }
+
+  /** A loss alert with the incident's current diff; null once the incident is resolved. */
+  private Alert refreshed(Alert alert) {
+    if (!Alert.SENTINEL_LOSS.equals(alert.name())) {
+      return alert;
+    }
+    Optional<Incident> incident = incidents.find(alert.subject());
+    if (incident.isEmpty()) {
+      return alert;
+    }
+    return incident.get().isOpen() ? IncidentAlerts.firing(incident.get(), publicBase) : null;
+  }
+
+  /** One delivery through retry, circuit breaker and time limiter; null when delivered. */
+  private Throwable attempt(Lane lane, Alert alert, String idempotencyKey) {
+    CheckedSupplier<Void> send =
+        () ->
+            lane.limiter.executeFutureSupplier(
+                () -> lane.channel.deliver(alert, idempotencyKey, clock.instant()));
+    CheckedSupplier<Void> decorated =
+        Retry.decorateCheckedSupplier(
+            lane.retry, CircuitBreaker.decorateCheckedSupplier(lane.breaker, send));
+    try {
+      decorated.get();
+      return null;
+    } catch (Throwable e) {
+      return unwrap(e);
+    }
+  }
+
+  private static Outcome outcome(Throwable error) {
+    if (error == null) {
+      return Outcome.DELIVERED;
+    }
+    return error instanceof DeliveryException d && !d.retryable() ? Outcome.FAILED : Outcome.RETRY;
+  }
+
+  static boolean retryable(Throwable e) {
+    Throwable cause = unwrap(e);
+    if (cause instanceof CallNotPermittedException) {
+      return false;
+    }
+    return !(cause instanceof DeliveryException d) || d.retryable();
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable current = e;
+    while ((current instanceof ExecutionException || current instanceof CompletionException)
+        && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+
+  /** Durable backoff after the in-process retries gave up: exponential, capped, with jitter. */
+  private Duration backoff(int attempts) {
+    long base = delivery.initialBackoff().toMillis() << Math.min(attempts, 20);
+    long capped = Math.min(base, delivery.maxBackoff().toMillis());
+    long jitter = (long) (capped * 0.5 * ThreadLocalRandom.current().nextDouble());
+    return Duration.ofMillis(Math.min(capped + jitter, delivery.maxBackoff().toMillis()));
+  }
+
+  private static String describe(Throwable error) {
+    if (error instanceof TimeoutException) {
+      return "no answer within the time limit";
+    }
+    if (error instanceof CallNotPermittedException) {
+      return "circuit breaker open: " + error.getMessage();
+    }
+    return error.getMessage() == null ? error.toString() : error.getMessage();
+  }
+
+  @Override
+  public void destroy() {
+    lanes.forEach(lane -> lane.executor.shutdownNow());
+  }
+}

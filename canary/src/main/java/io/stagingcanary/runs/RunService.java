@@ -1,0 +1,642 @@
+package io.stagingcanary.runs;
+
+import io.stagingcanary.cluster.ClusterIdentity;
+import io.stagingcanary.config.CanaryProperties;
+import io.stagingcanary.diff.Diff;
+import io.stagingcanary.diff.DiffResult;
+import io.stagingcanary.diff.Finding;
+import io.stagingcanary.diff.Json;
+import io.stagingcanary.diff.ObservedState;
+import io.stagingcanary.diff.ResourceKey;
+import io.stagingcanary.diff.SentinelResult;
+import io.stagingcanary.diff.Snapshot;
+import io.stagingcanary.diff.StatusType;
+import io.stagingcanary.fixtures.FixtureCatalog;
+import io.stagingcanary.fixtures.KindSpec;
+import io.stagingcanary.fixtures.SentinelFixture;
+import io.stagingcanary.fixtures.SentinelSet;
+import io.stagingcanary.fixtures.TenantFixture;
+import io.stagingcanary.inventory.Inventory;
+import io.stagingcanary.metrics.CanaryMetrics;
+import io.stagingcanary.rules.Evaluator;
+import io.stagingcanary.rules.ToolPolicy;
+import io.stagingcanary.rules.Verdict;
+import io.stagingcanary.verification.ReseedHold;
+import io.stagingcanary.verification.Verifier;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Brackets ops-tool runs: a preflight and a before snapshot at the start; at the end a settle
+ * period, the after snapshot, the two-snapshot diff, the policy's verdict, then (in one
+ * transaction) the stored run and, for a FAIL, {@link ToolRunFailed}; after commit {@link
+ * RunCompleted}, metrics and the re-seed of bait the run removed as expected.
+ */
+@Service
+public class RunService implements ReseedHold {
+
+  private static final Logger log = LoggerFactory.getLogger(RunService.class);
+  private static final Duration POLL = Duration.ofMillis(500);
+  private static final int RECENT_WINDOWS = 200;
+
+  private final RunsProperties properties;
+  private final CanaryProperties canary;
+  private final RunStore store;
+  private final PolicyCatalog policies;
+  private final FixtureCatalog fixtures;
+  private final Inventory inventory;
+  private final Verifier verifier;
+  private final CanaryMetrics metrics;
+  private final ApplicationEventPublisher events;
+  private final Clock clock;
+  private final TransactionTemplate transaction;
+  private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  private final List<Window> recent = new CopyOnWriteArrayList<>();
+
+  public RunService(
+      RunsProperties properties,
+      CanaryProperties canary,
+      RunStore store,
+      PolicyCatalog policies,
+      FixtureCatalog fixtures,
+      Inventory inventory,
+      Verifier verifier,
+      CanaryMetrics metrics,
+      ApplicationEventPublisher events,
+      Clock clock,
+      DataSource dataSource) {
+    this.properties = properties;
+    this.canary = canary;
+    this.store = store;
+    this.policies = policies;
+    this.fixtures = fixtures;
+    this.inventory = inventory;
+    this.verifier = verifier;
+    this.metrics = metrics;
+    this.events = events;
+    this.clock = clock;
+    this.transaction = new TransactionTemplate(new JdbcTransactionManager(dataSource));
+  }
+
+  /** What a caller asks for when a run begins. */
+  public record BeginRequest(
+      String tool,
+      String version,
+      String commit,
+      String pipelineUrl,
+      String policy,
+      boolean allowUnhealthyBaseline,
+      String source,
+      ToolRun.JobRef job) {}
+
+  /** A bad request: names the field. */
+  public static final class BadRequest extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadRequest(String field, String message) {
+      super(field + ": " + message);
+    }
+  }
+
+  /** The baseline is not healthy: the sentinels that are not present. */
+  public static final class PreflightFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient List<SentinelResult> notPresent;
+
+    PreflightFailed(String message, List<SentinelResult> notPresent) {
+      super(message);
+      this.notPresent = List.copyOf(notPresent);
+    }
+
+    public List<SentinelResult> notPresent() {
+      return notPresent;
+    }
+  }
+
+  /** No such run. */
+  public static final class NotFound extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotFound(String id) {
+      super("no run " + id);
+    }
+  }
+
+  /** The agent is not ready (cluster not resolved, first verification not done). */
+  public static final class NotReady extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotReady(String message) {
+      super(message);
+    }
+  }
+
+  /** A declared blast radius in time: for {@link RunBlastRadius}. */
+  record Window(
+      String runId,
+      String tool,
+      String version,
+      ToolPolicy policy,
+      Instant startedAt,
+      Instant completedAt) {
+
+    boolean covers(Instant at) {
+      return !at.isBefore(startedAt) && (completedAt == null || !at.isAfter(completedAt));
+    }
+  }
+
+  private record ActiveRun(ToolRun run, Snapshot before, ToolPolicy policy) {}
+
+  // ---- begin
+
+  public ToolRun begin(BeginRequest request) {
+    String tool = required(request.tool(), "tool");
+    String version = required(request.version(), "version");
+    if (!tool.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+      throw new BadRequest("tool", "'" + tool + "' is not a tool name (lower-case DNS subdomain)");
+    }
+    if (version.length() > 253) {
+      throw new BadRequest("version", "longer than 253 characters");
+    }
+    String policyName =
+        request.policy() == null || request.policy().isBlank() ? tool : request.policy();
+    Optional<ToolPolicy> policy = policies.find(policyName);
+    if (request.policy() != null && !request.policy().isBlank() && policy.isEmpty()) {
+      throw new BadRequest(
+          "policy",
+          "no policy named '" + policyName + "' (known: " + policies.all().keySet() + ")");
+    }
+    ClusterIdentity cluster = cluster();
+    List<SentinelResult> notPresent =
+        verifier.current().values().stream()
+            .filter(r -> r.type() != StatusType.PRESENT)
+            .sorted((a, b) -> a.key().compareTo(b.key()))
+            .toList();
+    if (!notPresent.isEmpty() && !request.allowUnhealthyBaseline()) {
+      throw new PreflightFailed(
+          notPresent.size()
+              + " sentinel(s) are not present (open incident, conflicts or blind); fix the baseline"
+              + " or start with allowUnhealthyBaseline",
+          notPresent);
+    }
+    Snapshot before = snapshot();
+    if (!before.unobserved().isEmpty() && !request.allowUnhealthyBaseline()) {
+      throw new PreflightFailed(
+          "the agent is blind to " + before.unobserved().keySet() + ": no baseline", List.of());
+    }
+    Instant startedAt = before.takenAt().truncatedTo(ChronoUnit.MICROS);
+    ToolRun run =
+        new ToolRun(
+            UUID.randomUUID().toString(),
+            cluster.id(),
+            tool,
+            version,
+            blankToNull(request.commit()),
+            blankToNull(request.pipelineUrl()),
+            policy.map(ToolPolicy::tool).orElse(null),
+            request.source() == null ? ToolRun.SOURCE_API : request.source(),
+            request.job(),
+            ToolRun.Status.RUNNING,
+            null,
+            startedAt,
+            null,
+            null,
+            null,
+            null,
+            baselineJson(before, notPresent),
+            null,
+            null,
+            null,
+            null);
+    store.insert(run);
+    active.put(run.id(), new ActiveRun(run, before, policy.orElse(null)));
+    remember(new Window(run.id(), tool, version, policy.orElse(null), startedAt, null));
+    log.info(
+        "Run {} began: tool {} {} (policy {}, source {}), baseline of {} sentinels",
+        run.id(),
+        tool,
+        version,
+        run.policy() == null ? "none" : run.policy(),
+        run.source(),
+        before.objects().size());
+    return run;
+  }
+
+  // ---- complete
+
+  /**
+   * Settles, takes the after snapshot, judges and stores the run; a run already completed returns
+   * its stored result.
+   *
+   * @param settle the quiet period requested, or null for {@code canary.runs.settle}
+   */
+  public ToolRun complete(String id, Integer exitCode, Duration settle) {
+    Object lock = locks.computeIfAbsent(id, k -> new Object());
+    synchronized (lock) {
+      ToolRun stored = store.find(id).orElseThrow(() -> new NotFound(id));
+      if (stored.completed()) {
+        return stored;
+      }
+      ActiveRun run = active.get(id);
+      ClusterIdentity cluster = cluster();
+      if (run == null) {
+        return store(
+            new Judgement(
+                stored,
+                new Verdict.Error("the agent restarted during the run: its baseline is gone"),
+                null,
+                null,
+                Duration.ZERO,
+                true),
+            exitCode,
+            cluster);
+      }
+      Duration quiet = settle == null ? properties.settle() : settle;
+      if (quiet.isNegative()) {
+        throw new BadRequest("settle", "must not be negative");
+      }
+      if (quiet.compareTo(properties.settleMax()) > 0) {
+        quiet = properties.settleMax();
+      }
+      Instant settleStart = clock.instant();
+      Settled settled = settle(quiet);
+      Duration waited = Duration.between(settleStart, clock.instant());
+      DiffResult diff = Diff.between(run.before(), settled.after(), sentinelKeys());
+      Verdict verdict = Evaluator.evaluate(run.policy(), diff, tenantLabels());
+      return store(
+          new Judgement(run.run(), verdict, diff, run.policy(), waited, settled.quiet()),
+          exitCode,
+          cluster);
+    }
+  }
+
+  private record Judgement(
+      ToolRun run,
+      Verdict verdict,
+      DiffResult diff,
+      ToolPolicy policy,
+      Duration waited,
+      boolean quiet) {}
+
+  private ToolRun store(Judgement judgement, Integer exitCode, ClusterIdentity cluster) {
+    ToolRun run = judgement.run();
+    Instant completedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    ToolRun timed = run.complete(null, completedAt, exitCode, 0, null, null, null, null, null);
+    List<ToolRun> overlapping =
+        store.overlapping(run.clusterId(), run.startedAt(), completedAt).stream()
+            .filter(o -> !o.id().equals(run.id()))
+            .toList();
+    DiffResult diff =
+        judgement.diff() == null ? new DiffResult(List.of(), List.of()) : judgement.diff();
+    RunReports.Judged judged =
+        new RunReports.Judged(
+            timed,
+            judgement.verdict(),
+            diff,
+            overlapping,
+            judgement.waited(),
+            judgement.quiet(),
+            cluster.name());
+    String text = RunReports.text(judged);
+    String markdown = RunReports.markdown(judged);
+    int violations = judgement.verdict() instanceof Verdict.Fail f ? f.violations().size() : 0;
+    ToolRun completed =
+        run.complete(
+            judgement.verdict().name(),
+            completedAt,
+            exitCode,
+            violations,
+            io.stagingcanary.diff.Headline.of(diff),
+            null,
+            text,
+            markdown,
+            null);
+    RunReports.Judged final0 =
+        new RunReports.Judged(
+            completed,
+            judgement.verdict(),
+            diff,
+            overlapping,
+            judgement.waited(),
+            judgement.quiet(),
+            cluster.name());
+    completed =
+        completed.complete(
+            completed.verdict(),
+            completedAt,
+            exitCode,
+            violations,
+            completed.headline(),
+            RunReports.json(final0, text),
+            text,
+            markdown,
+            RunReports.junit(final0, text));
+    ToolRun toStore = completed;
+    boolean stored =
+        Boolean.TRUE.equals(
+            transaction.execute(
+                status -> {
+                  if (!store.complete(toStore)) {
+                    return false;
+                  }
+                  if (judgement.verdict() instanceof Verdict.Fail) {
+                    events.publishEvent(
+                        new ToolRunFailed(
+                            toStore.id(),
+                            toStore.tool(),
+                            toStore.version(),
+                            cluster.name(),
+                            cluster.id(),
+                            RunReports.summary(final0),
+                            text,
+                            markdown,
+                            toStore.resultJson(),
+                            violations,
+                            completedAt));
+                  }
+                  return true;
+                }));
+    active.remove(run.id());
+    if (!stored) {
+      return store.find(run.id()).orElseThrow(() -> new NotFound(run.id()));
+    }
+    closeWindow(run.id(), completedAt);
+    log.info(
+        "Run {} of {} {} judged {}: {}",
+        run.id(),
+        run.tool(),
+        run.version(),
+        toStore.verdict(),
+        RunReports.summary(final0));
+    Duration took = Duration.between(run.startedAt(), completedAt);
+    metrics.toolRunCompleted(run.tool(), toStore.verdict(), took);
+    events.publishEvent(
+        new RunCompleted(
+            run.id(),
+            run.tool(),
+            run.version(),
+            toStore.verdict(),
+            run.startedAt(),
+            completedAt,
+            took,
+            touchedTenants(diff, judgement.policy())));
+    reseedBait(run);
+    return toStore;
+  }
+
+  /** Re-creates what the run removed as expected, now that its verdict is stored. */
+  private void reseedBait(ToolRun run) {
+    try {
+      verifier.reseedOpenIncidentsNow();
+    } catch (RuntimeException e) {
+      log.warn(
+          "Run {}: re-seeding after the verdict failed, will retry: {}", run.id(), e.getMessage());
+    }
+  }
+
+  /** Re-seeding waits while a run is in progress (up to {@code canary.runs.max-duration}). */
+  @Override
+  public Optional<String> reason() {
+    Instant cutoff = clock.instant().minus(properties.maxDuration());
+    List<String> running =
+        active.values().stream()
+            .map(ActiveRun::run)
+            .filter(r -> r.startedAt().isAfter(cutoff))
+            .map(r -> r.id() + " (" + r.tool() + " " + r.version() + ")")
+            .toList();
+    return running.isEmpty()
+        ? Optional.empty()
+        : Optional.of("ops-tool run(s) in progress: " + String.join(", ", running));
+  }
+
+  // ---- reads
+
+  public Optional<ToolRun> find(String id) {
+    return store.find(id);
+  }
+
+  public List<ToolRun> list(String tool, String verdict, int limit) {
+    return store.list(cluster().id(), blankToNull(tool), blankToNull(verdict), limit);
+  }
+
+  /** Runs whose declared blast radius was in force at {@code at}. */
+  List<Window> windowsAt(Instant at) {
+    List<Window> result = new ArrayList<>();
+    Instant cutoff = at.minus(properties.maxDuration());
+    for (Window w : recent) {
+      if (w.covers(at) && (w.completedAt() != null || w.startedAt().isAfter(cutoff))) {
+        result.add(w);
+      }
+    }
+    return result;
+  }
+
+  /** The labels of every tenant of the loaded sets. */
+  Map<String, Map<String, String>> tenantLabels() {
+    Map<String, Map<String, String>> labels = new TreeMap<>();
+    for (SentinelSet set : fixtures.sets()) {
+      for (TenantFixture tenant : set.tenants()) {
+        labels.put(tenant.name(), tenant.labels());
+      }
+    }
+    return labels;
+  }
+
+  // ---- internals
+
+  private record Settled(Snapshot after, boolean quiet) {}
+
+  /** Snapshots until nothing changed for {@code quiet}, at most {@code canary.runs.settle-max}. */
+  private Settled settle(Duration quiet) {
+    Instant deadline = clock.instant().plus(properties.settleMax());
+    Snapshot last = snapshot();
+    String fingerprint = fingerprint(last);
+    Instant quietSince = clock.instant();
+    while (true) {
+      Instant now = clock.instant();
+      if (Duration.between(quietSince, now).compareTo(quiet) >= 0) {
+        return new Settled(last, true);
+      }
+      if (!now.isBefore(deadline)) {
+        return new Settled(last, false);
+      }
+      Duration pause = POLL;
+      Duration remaining = quiet.minus(Duration.between(quietSince, now));
+      if (remaining.compareTo(pause) < 0) {
+        pause = remaining;
+      }
+      sleep(pause);
+      Snapshot next = snapshot();
+      String nextPrint = fingerprint(next);
+      if (!nextPrint.equals(fingerprint)) {
+        fingerprint = nextPrint;
+        quietSince = clock.instant();
+      }
+      last = next;
+    }
+  }
+
+  private String fingerprint(Snapshot snapshot) {
+    StringBuilder print = new StringBuilder();
+    for (ResourceKey key : sentinelKeys()) {
+      ObservedState state = snapshot.get(key);
+      print.append(key.id()).append('=');
+      if (!snapshot.observes(key)) {
+        print.append("blind");
+      } else if (state == null) {
+        print.append('-');
+      } else {
+        print
+            .append(state.uid())
+            .append('/')
+            .append(state.resourceVersion())
+            .append('/')
+            .append(state.deletionTimestamp());
+      }
+      print.append(';');
+    }
+    return print.toString();
+  }
+
+  /** A label-selected LIST per kind, then a look without the selector for apparent losses. */
+  private Snapshot snapshot() {
+    Map<ResourceKey, KindSpec> kinds = new LinkedHashMap<>();
+    Set<KindSpec> distinct = new LinkedHashSet<>();
+    for (SentinelFixture s : fixtures.sentinels()) {
+      kinds.put(s.key(), s.kindSpec());
+      distinct.add(s.kindSpec());
+    }
+    Snapshot listed = inventory.list(List.copyOf(distinct)).snapshot();
+    Map<ResourceKey, KindSpec> absent = new LinkedHashMap<>();
+    kinds.forEach(
+        (key, kind) -> {
+          if (listed.observes(key) && listed.get(key) == null) {
+            absent.put(key, kind);
+          }
+        });
+    return absent.isEmpty() ? listed : inventory.confirmAbsent(listed, absent).snapshot();
+  }
+
+  private Set<ResourceKey> sentinelKeys() {
+    Set<ResourceKey> keys = new TreeSet<>();
+    fixtures.sentinels().forEach(s -> keys.add(s.key()));
+    return keys;
+  }
+
+  private List<RunCompleted.TenantRef> touchedTenants(DiffResult diff, ToolPolicy policy) {
+    Map<String, String> setOfTenant = new TreeMap<>();
+    Set<String> touched = new TreeSet<>();
+    for (SentinelSet set : fixtures.sets()) {
+      for (TenantFixture tenant : set.tenants()) {
+        setOfTenant.put(tenant.name(), set.name());
+        if (policy != null && policy.mayAffectTenant(tenant.labels())) {
+          touched.add(tenant.name());
+        }
+      }
+    }
+    diff.changes().stream()
+        .map(SentinelResult::tenant)
+        .filter(t -> t != null)
+        .forEach(touched::add);
+    diff.findings().stream().map(Finding::tenant).filter(t -> t != null).forEach(touched::add);
+    return touched.stream().map(t -> new RunCompleted.TenantRef(setOfTenant.get(t), t)).toList();
+  }
+
+  private String baselineJson(Snapshot before, List<SentinelResult> notPresent) {
+    Map<String, Object> baseline = new LinkedHashMap<>();
+    baseline.put("takenAt", before.takenAt().toString());
+    Set<ResourceKey> keys = sentinelKeys();
+    Map<String, Integer> byKind = new TreeMap<>();
+    Set<String> tenants = new TreeSet<>();
+    int present = 0;
+    for (ResourceKey key : keys) {
+      ObservedState state = before.get(key);
+      if (state != null) {
+        present++;
+        byKind.merge(key.kind(), 1, Integer::sum);
+        String tenant = state.label(Diff.TENANT_LABEL);
+        if (tenant != null) {
+          tenants.add(tenant);
+        }
+      }
+    }
+    baseline.put("sentinels", keys.size());
+    baseline.put("present", present);
+    baseline.put("byKind", byKind);
+    baseline.put("tenants", List.copyOf(tenants));
+    baseline.put("unobservedKinds", List.copyOf(before.unobserved().keySet()));
+    baseline.put("notPresent", notPresent.stream().map(r -> r.type() + " " + r.key()).toList());
+    return Json.pretty(baseline);
+  }
+
+  private ClusterIdentity cluster() {
+    return verifier
+        .cluster()
+        .orElseThrow(() -> new NotReady("the agent has not finished starting"));
+  }
+
+  private void remember(Window window) {
+    recent.add(window);
+    while (recent.size() > RECENT_WINDOWS) {
+      recent.remove(0);
+    }
+  }
+
+  private void closeWindow(String runId, Instant completedAt) {
+    for (int i = 0; i < recent.size(); i++) {
+      Window w = recent.get(i);
+      if (w.runId().equals(runId)) {
+        recent.set(
+            i,
+            new Window(w.runId(), w.tool(), w.version(), w.policy(), w.startedAt(), completedAt));
+      }
+    }
+  }
+
+  private static String required(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw new BadRequest(field, "is required");
+    }
+    return value.trim();
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  private static void sleep(Duration pause) {
+    try {
+      Thread.sleep(Math.max(1, pause.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while settling", e);
+    }
+  }
+
+  /** The cluster name, for messages. */
+  String clusterName() {
+    return canary.clusterName();
+  }
+}

@@ -1,0 +1,367 @@
+package io.stagingcanary.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stagingcanary.diff.ResourceKey;
+import io.stagingcanary.diff.StatusType;
+import io.stagingcanary.gate.GateCommandAccess;
+import io.stagingcanary.incident.ExpectedChanges;
+import io.stagingcanary.incident.Incident;
+import io.stagingcanary.runs.JunitSchema;
+import io.stagingcanary.runs.RunCompleted;
+import io.stagingcanary.runs.ToolRunFailed;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.event.EventListener;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.w3c.dom.Document;
+
+/**
+ * The CI gate end to end on the sandbox: the real agent, the {@code gate} command and a scripted
+ * cleanup running as its own process with a wrong and a right tenant selector.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("sandbox")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SandboxGateTest {
+
+  /** Records the run events, from whatever thread publishes them. */
+  @TestConfiguration
+  static class RecordRunEvents {
+    final List<Object> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @EventListener
+    void onFailed(ToolRunFailed event) {
+      events.add(event);
+    }
+
+    @EventListener
+    void onCompleted(RunCompleted event) {
+      events.add(event);
+    }
+
+    <T> java.util.stream.Stream<T> stream(Class<T> type) {
+      return events.stream().filter(type::isInstance).map(type::cast);
+    }
+  }
+
+  @TempDir static Path dataDir;
+  @TempDir Path reports;
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    registry.add("canary.data-dir", () -> dataDir.toString());
+    registry.add("canary.sandbox.port", () -> "0");
+    registry.add("canary.fixtures.path", () -> "../fixtures");
+    registry.add("canary.incidents.group-window", () -> "2s");
+    registry.add("canary.runs.settle", () -> "1s");
+  }
+
+  @LocalServerPort int port;
+  @Autowired KubernetesClient client;
+  @Autowired List<ExpectedChanges> expectedChanges;
+  @Autowired RecordRunEvents events;
+
+  record Gate(int exit, String out, String err) {}
+
+  Gate gate(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit =
+        GateCommandAccess.execute(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Gate(
+        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  List<String> common(String tool, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--server",
+                "http://127.0.0.1:" + port,
+                "--token-file",
+                dataDir.resolve("api-token").toString(),
+                "--tool",
+                tool,
+                "--tool-version",
+                "2.4.0"));
+    args.addAll(List.of(more));
+    return args;
+  }
+
+  static List<String> cleanup(String selector) {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return List.of(
+        java,
+        "-cp",
+        System.getProperty("java.class.path"),
+        ScriptedCleanup.class.getName(),
+        dataDir.resolve("kubeconfig").toString(),
+        selector);
+  }
+
+  Gate wrap(List<String> options, List<String> command) {
+    List<String> args = new ArrayList<>(options);
+    args.add("--");
+    args.addAll(command);
+    return gate(args.toArray(String[]::new));
+  }
+
+  AgentHttp http() {
+    return new AgentHttp(port);
+  }
+
+  void awaitHealthy() {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> http().get("/api/v1/status").json().get("state").asText().equals("HEALTHY"));
+  }
+
+  @Test
+  @Order(1)
+  void aCleanupWithAWrongSelectorFailsAndPrintsThePayingTenantsItRemoved() throws Exception {
+    awaitHealthy();
+    Path junit = reports.resolve("junit.xml");
+    Path markdown = reports.resolve("report.md");
+    Gate gate =
+        wrap(
+            common(
+                "cleanup-unpaid",
+                "--junit",
+                junit.toString(),
+                "--markdown",
+                markdown.toString(),
+                "--settle",
+                "1s"),
+            cleanup("tier in (free,starter)"));
+
+    assertThat(gate.exit()).as(gate.err()).isEqualTo(1);
+    assertThat(gate.out())
+        .contains("Verdict FAIL for cleanup-unpaid 2.4.0")
+        .contains("tenant initech (set sandbox)")
+        .contains("MISSING   Namespace canary-initech")
+        .contains("OUTSIDE_BLAST_RADIUS: Namespace canary-initech (initech) MISSING")
+        .contains("OUTSIDE_BLAST_RADIUS: PersistentVolumeClaim canary-initech/canary-data");
+    assertThat(gate.out()).doesNotContain("(hooli) MISSING");
+    assertThat(gate.err())
+        .contains("[gate] preflight")
+        .contains("[gate] running")
+        .contains("[gate] command exited with 0")
+        .contains("[gate] settling")
+        .contains("[gate] verdict FAIL");
+
+    var run = http().get("/api/v1/runs?tool=cleanup-unpaid&verdict=FAIL").json().get(0);
+    int violations = run.get("violationCount").asInt();
+    assertThat(violations).as("every initech sentinel, nothing of hooli").isEqualTo(9);
+    Document xml = JunitSchema.validate(Files.readString(junit));
+    assertThat(xml.getElementsByTagName("failure").getLength()).isEqualTo(violations);
+    assertThat(Files.readString(markdown)).contains("## FAIL: `cleanup-unpaid` 2.4.0");
+
+    String id = run.get("id").asText();
+    var again = http().postJson("/api/v1/runs/" + id + "/complete", "{}", token());
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.json().get("completedAt").asText()).isEqualTo(run.get("completedAt").asText());
+
+    assertThat(events.stream(ToolRunFailed.class))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.tool()).isEqualTo("cleanup-unpaid");
+              assertThat(e.toolVersion()).isEqualTo("2.4.0");
+              assertThat(e.violations()).isEqualTo(violations);
+              assertThat(e.text()).contains("tenant initech");
+            });
+    assertThat(events.stream(RunCompleted.class))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.touchedTenants())
+                    .extracting(RunCompleted.TenantRef::tenant)
+                    .containsExactlyInAnyOrder("hooli", "initech"));
+
+    // the paying tenant's loss is not expected; the bait's is
+    Instant during = Instant.parse(run.get("startedAt").asText()).plusMillis(10);
+    assertThat(expected(namespace("canary-initech"), "initech", during)).isEmpty();
+    assertThat(expected(namespace("canary-hooli"), "hooli", during))
+        .hasValueSatisfying(r -> assertThat(r).contains("bait tenant hooli"));
+    awaitHealthy();
+  }
+
+  @Test
+  @Order(2)
+  void theSameCleanupWithTheRightSelectorPassesAndTheBaitIsReseededAfterTheVerdict()
+      throws Exception {
+    awaitHealthy();
+    String hooliUid = client.namespaces().withName("canary-hooli").get().getMetadata().getUid();
+    Path junit = reports.resolve("junit.xml");
+    Gate gate =
+        wrap(common("cleanup-unpaid", "--junit", junit.toString()), cleanup("purchased=false"));
+
+    assertThat(gate.exit()).as(gate.out() + gate.err()).isZero();
+    assertThat(gate.out()).contains("Verdict PASS for cleanup-unpaid 2.4.0");
+    assertThat(gate.out()).contains("MISSING   Namespace canary-hooli");
+    Document xml = JunitSchema.validate(Files.readString(junit));
+    assertThat(xml.getElementsByTagName("failure").getLength()).isZero();
+
+    awaitHealthy();
+    assertThat(client.namespaces().withName("canary-hooli").get().getMetadata().getUid())
+        .as("bait re-seeded after the verdict")
+        .isNotEqualTo(hooliUid);
+  }
+
+  @Test
+  @Order(3)
+  void aNoOpRunWithBaitPresentFailsAsIneffective() {
+    awaitHealthy();
+    Gate gate = wrap(common("cleanup-unpaid"), List.of("true"));
+    assertThat(gate.exit()).as(gate.err()).isEqualTo(1);
+    assertThat(gate.out()).contains("INEFFECTIVE: Namespace canary-hooli (hooli) not removed");
+  }
+
+  @Test
+  @Order(4)
+  void aFailedCommandThatViolatedNothingExitsThree() {
+    Gate gate = wrap(common("report-only"), List.of("sh", "-c", "echo working; exit 4"));
+    assertThat(gate.exit()).as(gate.err()).isEqualTo(3);
+    assertThat(gate.out()).contains("Verdict PASS for report-only 2.4.0");
+    assertThat(gate.err()).contains("command exited with 4");
+  }
+
+  @Test
+  @Order(5)
+  void beginAndCompleteForPipelinesThatCannotWrapTheCommand() {
+    Gate begun = gate(begin());
+    assertThat(begun.exit()).as(begun.err()).isZero();
+    String id = begun.out().strip();
+    assertThat(id).matches("[0-9a-f-]{36}");
+    Gate completed =
+        gate(
+            "complete",
+            id,
+            "--server",
+            "http://127.0.0.1:" + port,
+            "--token-file",
+            dataDir.resolve("api-token").toString(),
+            "--exit-code",
+            "0");
+    assertThat(completed.exit()).as(completed.err()).isZero();
+    assertThat(completed.out()).contains("Verdict PASS for report-only 2.4.0 (run " + id);
+  }
+
+  String[] begin() {
+    List<String> args = new ArrayList<>(List.of("begin"));
+    args.addAll(common("report-only"));
+    return args.toArray(String[]::new);
+  }
+
+  @Test
+  @Order(6)
+  void couldNotJudgeIsExitTwo() {
+    List<String> noToken =
+        List.of("--server", "http://127.0.0.1:" + port, "--tool", "x", "--tool-version", "1");
+    Gate anonymous = wrap(noToken, List.of("true"));
+    assertThat(anonymous.exit()).isEqualTo(2);
+    assertThat(anonymous.err()).contains("could not judge (auth)").contains("HTTP 401");
+
+    Gate unreachable =
+        wrap(
+            List.of("--server", "http://127.0.0.1:1", "--tool", "x", "--tool-version", "1"),
+            List.of("true"));
+    assertThat(unreachable.exit()).isEqualTo(2);
+    assertThat(unreachable.err()).contains("could not judge (unreachable)");
+
+    Gate usage = gate("--tool", "x");
+    assertThat(usage.exit()).isEqualTo(2);
+    assertThat(usage.err()).contains("--server URL is required");
+    assertThat(gate("--help").out()).contains("Exit codes:").contains("gate complete RUN_ID");
+  }
+
+  @Test
+  @Order(7)
+  void aBaselineWithAMissingSentinelIsRefusedUnlessAllowed() throws Exception {
+    awaitHealthy();
+    client.configMaps().inNamespace("canary-umbrella").withName("canary-settings").delete();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> http().get("/api/v1/status").json().get("state").asText().equals("LOSS"));
+    Gate refused = wrap(common("report-only"), List.of("true"));
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.err())
+        .contains("could not judge (preflight)")
+        .contains("MISSING ConfigMap canary-umbrella/canary-settings (tenant umbrella)");
+
+    var allowed =
+        http()
+            .postJson(
+                "/api/v1/runs",
+                "{\"tool\":\"report-only\",\"version\":\"1\",\"allowUnhealthyBaseline\":true}",
+                token());
+    assertThat(allowed.status()).isEqualTo(201);
+    assertThat(allowed.json().get("baseline").get("notPresent").toString())
+        .contains("ConfigMap canary-umbrella/canary-settings");
+    var done =
+        http()
+            .postJson(
+                "/api/v1/runs/" + allowed.json().get("id").asText() + "/complete",
+                "{\"settle\":\"0s\"}",
+                token());
+    assertThat(done.json().get("verdict").asText()).isEqualTo("PASS");
+    awaitHealthy();
+  }
+
+  @Test
+  @Order(8)
+  void badRequestsAreNamed() throws Exception {
+    var missingVersion = http().postJson("/api/v1/runs", "{\"tool\":\"x\"}", token());
+    assertThat(missingVersion.status()).isEqualTo(400);
+    assertThat(missingVersion.json().get("detail").asText()).isEqualTo("version: is required");
+    var unknownPolicy =
+        http()
+            .postJson(
+                "/api/v1/runs", "{\"tool\":\"x\",\"version\":\"1\",\"policy\":\"nope\"}", token());
+    assertThat(unknownPolicy.status()).isEqualTo(400);
+    assertThat(unknownPolicy.json().get("detail").asText())
+        .startsWith("policy: no policy named 'nope'");
+    assertThat(http().get("/api/v1/runs/unknown").status()).isEqualTo(404);
+    assertThat(http().postJson("/api/v1/runs", "{}", null).status()).isEqualTo(401);
+  }
+
+  private String token() throws Exception {
+    return Files.readString(dataDir.resolve("api-token")).strip();
+  }
+
+  private static ResourceKey namespace(String name) {
+    return ResourceKey.clusterScoped("v1", "Namespace", name);
+  }
+
+  private java.util.Optional<String> expected(ResourceKey key, String tenant, Instant at) {
+    Incident.Item item = new Incident.Item(key, "sandbox", tenant, StatusType.MISSING, "");
+    return expectedChanges.stream()
+        .map(e -> e.reason(item, at))
+        .flatMap(java.util.Optional::stream)
+        .findFirst();
+  }
+}

@@ -1,0 +1,142 @@
+package io.stagingcanary.alerts;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stagingcanary.config.CanaryProperties;
+import io.stagingcanary.incident.IncidentChangeListener;
+import io.stagingcanary.incident.JdbcIncidentStore;
+import io.stagingcanary.leader.Leadership;
+import io.stagingcanary.metrics.CanaryMetrics;
+import io.stagingcanary.metrics.MetricsProperties;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.boot.info.BuildProperties;
+
+/**
+ * The real alerting components (outbox, channels, incident listener, worker) wired without Spring,
+ * every HTTP channel pointing at one receiver base URL (WireMock): {@code /am}, {@code /slack},
+ * {@code /pd}, {@code /hook}.
+ */
+public final class AlertingHarness implements AutoCloseable {
+
+  public static final String ROUTING_KEY = "R0UTINGKEY";
+  public static final String SECRET = "s3cret";
+
+  final AlertOutbox outbox;
+  final AlertChannels channels;
+  final IncidentAlerts incidentAlerts;
+  final OutboxWorker worker;
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  public AlertingHarness(DataSource dataSource, String receiverBase, BooleanSupplier leader) {
+    this(dataSource, receiverBase, leader, Duration.ofHours(1));
+  }
+
+  AlertingHarness(
+      DataSource dataSource, String receiverBase, BooleanSupplier leader, Duration resend) {
+    Clock clock = Clock.systemUTC();
+    AlertsProperties properties = properties(receiverBase, resend);
+    CanaryProperties canary = canary();
+    CanaryMetrics metrics =
+        new CanaryMetrics(
+            registry,
+            new MetricsProperties(
+                List.of(Duration.ofSeconds(1)),
+                List.of(Duration.ofSeconds(1)),
+                List.of(Duration.ofMinutes(1))),
+            clock,
+            new StaticListableBeanFactory().getBeanProvider(BuildProperties.class));
+    Leadership leadership =
+        new Leadership() {
+          @Override
+          public boolean isLeader() {
+            return leader.getAsBoolean();
+          }
+
+          @Override
+          public String identity() {
+            return "test";
+          }
+        };
+    outbox = new AlertOutbox(dataSource, clock);
+    channels = new AlertChannels(properties, metrics);
+    incidentAlerts =
+        new IncidentAlerts(
+            outbox,
+            channels,
+            new StaticListableBeanFactory()
+                .getBeanProvider(io.stagingcanary.incident.ExpectedChanges.class),
+            metrics,
+            canary);
+    worker =
+        new OutboxWorker(
+            outbox,
+            channels,
+            leadership,
+            metrics,
+            new JdbcIncidentStore(dataSource),
+            clock,
+            properties,
+            canary);
+  }
+
+  /** The listener to hand to the incident assembler. */
+  public IncidentChangeListener incidents() {
+    return incidentAlerts;
+  }
+
+  /** Starts delivering. */
+  public void start() {
+    worker.afterPropertiesSet();
+  }
+
+  public long pending() {
+    return outbox.countPending();
+  }
+
+  public List<String> channelNames() {
+    return channels.names();
+  }
+
+  @Override
+  public void close() {
+    worker.destroy();
+  }
+
+  static AlertsProperties properties(String base, Duration resend) {
+    return new AlertsProperties(
+        List.of(new AlertsProperties.Alertmanager(null, true, base + "/am")),
+        List.of(new AlertsProperties.Slack(null, true, base + "/slack", null)),
+        List.of(new AlertsProperties.PagerDuty(null, true, base + "/pd", ROUTING_KEY, null)),
+        List.of(new AlertsProperties.Webhook(null, true, base + "/hook", SECRET, null)),
+        new AlertsProperties.Log(false),
+        Duration.ofMinutes(5),
+        resend,
+        null,
+        new AlertsProperties.Delivery(
+            3,
+            Duration.ofMillis(20),
+            Duration.ofMillis(200),
+            Duration.ofSeconds(10),
+            Duration.ofMillis(50),
+            Duration.ofMillis(200)));
+  }
+
+  static CanaryProperties canary() {
+    return new CanaryProperties(
+        "staging",
+        null,
+        Path.of("data"),
+        new CanaryProperties.Fixtures(Path.of("fixtures"), List.of("sandbox")),
+        new CanaryProperties.Api(null, false),
+        new CanaryProperties.Sandbox(0, "127.0.0.1", null),
+        new CanaryProperties.Verification(Duration.ofSeconds(60), 500),
+        new CanaryProperties.Incidents(Duration.ofSeconds(5), true),
+        new CanaryProperties.Reseed(CanaryProperties.ReseedMode.AFTER_INCIDENT),
+        TestAlerts.PUBLIC);
+  }
+}

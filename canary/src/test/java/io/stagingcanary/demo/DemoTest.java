@@ -1,0 +1,81 @@
+package io.stagingcanary.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stagingcanary.CanaryApplication;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The replay end to end, as a new user runs it: the flawed tool fails the gate with the paying
+ * tenants' losses, an incident and alerts; the fixed tool passes; everything is re-seeded.
+ */
+class DemoTest {
+
+  @TempDir Path dataDir;
+
+  @Test
+  void replaysTheIncidentAndTheFix() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit =
+        Demo.run(
+            CanaryApplication.class,
+            new String[] {"demo", "--fixtures", "../fixtures", "--data-dir", dataDir.toString()},
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    String output = out.toString(StandardCharsets.UTF_8);
+
+    assertThat(exit).as(output + err).isEqualTo(Demo.EXIT_OK);
+    assertThat(output).doesNotContain("NOT AS EXPECTED");
+    String flawed =
+        section(output, "Run: prune-unpaid-users 1.0.0", "Run: prune-unpaid-users 1.0.1");
+    String fixed = output.substring(output.indexOf("Run: prune-unpaid-users 1.0.1"));
+    assertThat(flawed).contains("FAIL").contains("stark").contains("wayne").contains("pied-piper");
+    assertThat(flawed).contains("PersistentVolumeClaim");
+    assertThat(fixed).contains("PASS");
+    assertThat(section(fixed, "==", "== Timeline")).doesNotContain("stark").doesNotContain("wayne");
+    assertThat(output).contains("SentinelLoss").contains("ToolRunViolation");
+    assertThat(output)
+        .containsPattern("incident \\S+ opened \\d+ ms after the tool began deleting")
+        .contains("gate verdict FAIL for prune-unpaid-users 1.0.0 (flawed)")
+        .contains("gate verdict PASS for prune-unpaid-users 1.0.1 (fixed)")
+        .contains("bait tenants re-seeded");
+  }
+
+  @Test
+  void badUsageNamesTheArgument() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit =
+        Demo.run(
+            CanaryApplication.class,
+            new String[] {"demo", "--fixtures", "no-such-folder"},
+            System.out,
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(exit).isEqualTo(Demo.EXIT_USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--fixtures")
+        .contains("no-such-folder");
+
+    err.reset();
+    exit =
+        Demo.run(
+            CanaryApplication.class,
+            new String[] {"demo", "--bogus"},
+            System.out,
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(exit).isEqualTo(Demo.EXIT_USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown argument '--bogus'");
+  }
+
+  private static String section(String text, String from, String to) {
+    int start = text.indexOf(from);
+    int end = text.indexOf(to, Math.max(start, 0) + 1);
+    assertThat(start).as("'%s' in output", from).isNotNegative();
+    return end < 0 ? text.substring(start) : text.substring(start, end);
+  }
+}

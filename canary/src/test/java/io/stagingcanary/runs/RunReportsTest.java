@@ -1,0 +1,162 @@
+package io.stagingcanary.runs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stagingcanary.diff.DiffResult;
+import io.stagingcanary.diff.ResourceKey;
+import io.stagingcanary.diff.SentinelResult;
+import io.stagingcanary.diff.SentinelStatus;
+import io.stagingcanary.rules.Verdict;
+import io.stagingcanary.rules.Violation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
+
+class RunReportsTest {
+
+  static final Instant T0 = Instant.parse("2026-03-01T10:00:00.123456Z");
+  static final ResourceKey ACME_NS = ResourceKey.clusterScoped("v1", "Namespace", "canary-acme");
+  static final ResourceKey ACME_PVC =
+      ResourceKey.namespaced("v1", "PersistentVolumeClaim", "canary-acme", "canary-data");
+
+  final DiffResult diff =
+      new DiffResult(
+          List.of(
+              new SentinelResult(ACME_NS, "sandbox", "acme", new SentinelStatus.Missing()),
+              new SentinelResult(ACME_PVC, "sandbox", "acme", new SentinelStatus.Missing())),
+          List.of());
+
+  static ToolRun run(String verdict) {
+    return new ToolRun(
+            "run-1",
+            "cluster",
+            "cleanup-unpaid",
+            "1.2.3 \"rc\" <beta> & more",
+            null,
+            null,
+            "cleanup-unpaid",
+            ToolRun.SOURCE_API,
+            null,
+            ToolRun.Status.RUNNING,
+            null,
+            T0,
+            null,
+            null,
+            null,
+            null,
+            "{}",
+            null,
+            null,
+            null,
+            null)
+        .complete(verdict, T0.plusSeconds(42), 0, 0, "h", null, null, null, null);
+  }
+
+  RunReports.Judged judged(Verdict verdict, List<ToolRun> overlapping) {
+    return new RunReports.Judged(
+        run(verdict.name()), verdict, diff, overlapping, Duration.ofSeconds(5), true, "staging");
+  }
+
+  @Test
+  void aFailIsOneFailingTestCasePerViolationAndValidJunit() throws Exception {
+    Verdict fail =
+        new Verdict.Fail(
+            List.of(
+                new Violation(
+                    ACME_NS,
+                    "acme",
+                    "MISSING",
+                    Violation.Rule.OUTSIDE_BLAST_RADIUS,
+                    "tenant acme {purchased=true} is selected by neither <x> & \"y\"\u0001"),
+                new Violation(
+                    ACME_PVC,
+                    "acme",
+                    "MISSING",
+                    Violation.Rule.OUTSIDE_BLAST_RADIUS,
+                    "tenant acme is outside"),
+                new Violation(
+                    null,
+                    null,
+                    "removed 2 of 2 sentinels (100%)",
+                    Violation.Rule.MAX_REMOVED_FRACTION,
+                    "maxRemovedFraction is 0.1")),
+            List.of());
+    RunReports.Judged judged = judged(fail, List.of());
+    String xml = RunReports.junit(judged, RunReports.text(judged));
+
+    Document doc = JunitSchema.validate(xml);
+
+    Element suite = (Element) doc.getElementsByTagName("testsuite").item(0);
+    assertThat(suite.getAttribute("tests")).isEqualTo("3");
+    assertThat(suite.getAttribute("failures")).isEqualTo("3");
+    assertThat(suite.getAttribute("timestamp")).isEqualTo("2026-03-01T10:00:00");
+    assertThat(suite.getAttribute("time")).isEqualTo("42.000");
+    NodeList failures = doc.getElementsByTagName("failure");
+    assertThat(failures.getLength()).isEqualTo(3);
+    assertThat(((Element) failures.item(0).getParentNode()).getAttribute("name"))
+        .isEqualTo("OUTSIDE_BLAST_RADIUS Namespace canary-acme");
+    assertThat(((Element) failures.item(0)).getAttribute("message"))
+        .contains("<x> & \"y\"")
+        .doesNotContain("\u0001");
+    assertThat(((Element) failures.item(2).getParentNode()).getAttribute("name"))
+        .isEqualTo("MAX_REMOVED_FRACTION run");
+    assertThat(doc.getElementsByTagName("system-out").item(0).getTextContent())
+        .contains("tenant acme")
+        .contains("MISSING   Namespace canary-acme");
+  }
+
+  @Test
+  void aPassIsOnePassingTestCaseAndAnErrorIsOneErroringTestCase() throws Exception {
+    Document pass =
+        JunitSchema.validate(
+            RunReports.junit(judged(new Verdict.Pass(List.of()), List.of()), "ok"));
+    assertThat(pass.getElementsByTagName("testcase").getLength()).isEqualTo(1);
+    assertThat(pass.getElementsByTagName("failure").getLength()).isZero();
+
+    Document error =
+        JunitSchema.validate(
+            RunReports.junit(judged(new Verdict.Error("blind during the run"), List.of()), ""));
+    assertThat(error.getElementsByTagName("error").getLength()).isEqualTo(1);
+    assertThat(((Element) error.getElementsByTagName("testsuite").item(0)).getAttribute("errors"))
+        .isEqualTo("1");
+  }
+
+  @Test
+  void theSchemaRejectsWhatCiServersWouldMisread() {
+    assertThatThrownBy(
+            () ->
+                JunitSchema.validate(
+                    "<testsuites><testsuite name=\"s\" tests=\"1\"><testcase classname=\"c\"/>"
+                        + "</testsuite></testsuites>"))
+        .isInstanceOf(SAXException.class)
+        .hasMessageContaining("name");
+    assertThatThrownBy(
+            () ->
+                JunitSchema.validate(
+                    "<testsuites><testsuite name=\"s\" tests=\"one\"></testsuite></testsuites>"))
+        .isInstanceOf(SAXException.class);
+  }
+
+  @Test
+  void reportsSayWhenRunsOverlapAndTheJsonCarriesTheDiff() {
+    ToolRun other = run("PASS");
+    RunReports.Judged judged = judged(new Verdict.Pass(List.of()), List.of(other));
+    String text = RunReports.text(judged);
+    assertThat(text)
+        .contains("overlapping run(s) run-1 (cleanup-unpaid")
+        .contains("attributed to every run active in it");
+    assertThat(RunReports.markdown(judged)).contains("attributed to every run active in it");
+    String json = RunReports.json(judged, text);
+    assertThat(json)
+        .contains("\"overlappingRuns\"")
+        .contains("\"verdict\": \"PASS\"")
+        .contains("\"baseline\": {}")
+        .contains("\"lostByKind\"");
+  }
+}
