@@ -251,7 +251,7 @@ class DeployManifestsIT {
     }
   }
 
-  // ---- helpers
+  // ----
 
   private static JsonNode configFile(RenderedManifests rendered, String file) {
     for (JsonNode configMap : rendered.ofKind("ConfigMap")) {

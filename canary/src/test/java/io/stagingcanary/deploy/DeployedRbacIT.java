@@ -286,7 +286,7 @@ class DeployedRbacIT {
     System.out.printf("[deployed-rbac] calls made by the agent as its ServiceAccount: %s%n", made);
   }
 
-  // ---- helpers
+  // ----
 
   private static boolean allowed(
       KubernetesClient admin,
