@@ -47,7 +47,7 @@ class LeaseLeadershipConfiguration {
 
   static void requireSharedStore(String datasourceUrl) {
     if (datasourceUrl.regionMatches(true, 0, "jdbc:h2:", 0, 8)) {
-      throw new IllegalStateException(
+      throw new SharedStoreRequiredException(
           "canary.leader-election.enabled=true needs a database every replica shares, but"
               + " spring.datasource.url is the embedded H2 store ("
               + datasourceUrl.substring(0, Math.min(datasourceUrl.length(), 12))

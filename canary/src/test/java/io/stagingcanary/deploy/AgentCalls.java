@@ -128,7 +128,7 @@ final class AgentCalls {
         calls,
         "coordination.k8s.io",
         "leases",
-        List.of("get", "create", "update"),
+        List.of("get", "create", "patch"),
         null,
         Scope.OWN_NAMESPACE,
         Overlay.BASE,

@@ -234,13 +234,24 @@ class DeployManifestsIT {
                 .withName("staging-canary")
                 .get())
         .isNotNull();
-    for (String overlay : RenderedManifests.OVERLAYS) {
-      ExecResult dryRun = RenderedManifests.render(controlPlane, overlay).apply(controlPlane, true);
-      assertThat(dryRun.succeeded()).as("%s: %s", overlay, dryRun).isTrue();
+    // Each overlay as a fresh install: a stored RollingUpdate Deployment cannot be applied over
+    // with Recreate (single-replica), as docs/deploy.md says.
+    ExecResult deleted =
+        controlPlane.kubectl(
+            "-n", "staging-canary", "delete", "deployment", "staging-canary", "--wait=true");
+    assertThat(deleted.succeeded()).as(deleted.toString()).isTrue();
+    try {
+      for (String overlay : RenderedManifests.OVERLAYS) {
+        ExecResult dryRun =
+            RenderedManifests.render(controlPlane, overlay).apply(controlPlane, true);
+        assertThat(dryRun.succeeded()).as("%s: %s", overlay, dryRun).isTrue();
+      }
+    } finally {
+      RenderedManifests.applyBase(controlPlane);
     }
   }
 
-  // ---- helpers
+  // ----
 
   private static JsonNode configFile(RenderedManifests rendered, String file) {
     for (JsonNode configMap : rendered.ofKind("ConfigMap")) {

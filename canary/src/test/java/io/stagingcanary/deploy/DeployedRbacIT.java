@@ -115,7 +115,7 @@ class DeployedRbacIT {
         .isFalse();
     assertThat(
             allowed(
-                admin, "coordination.k8s.io", "leases", "update", null, AgentCalls.Scope.CLUSTER))
+                admin, "coordination.k8s.io", "leases", "patch", null, AgentCalls.Scope.CLUSTER))
         .as("leases only in the agent's namespace")
         .isFalse();
   }
@@ -225,15 +225,17 @@ class DeployedRbacIT {
                   .get())
           .as("a sentinel RoleBinding to 'admin' was created (bind on admin suffices)")
           .isNotNull();
-      assertThat(
-              admin
-                  .leases()
-                  .inNamespace(RenderedManifests.NAMESPACE)
-                  .withName("deployed-rbac-it")
-                  .get()
-                  .getSpec()
-                  .getHolderIdentity())
-          .isEqualTo("deployed-rbac-it");
+      var lease =
+          admin.leases().inNamespace(RenderedManifests.NAMESPACE).withName("deployed-rbac-it");
+      assertThat(lease.get().getSpec().getHolderIdentity()).isEqualTo("deployed-rbac-it");
+      var renewed = lease.get().getSpec().getRenewTime();
+      await("the leader keeps renewing its Lease")
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> lease.get().getSpec().getRenewTime().isAfter(renewed));
+      Thread.sleep(5000); // longer than the renew deadline: a failing renewal would end the term
+      assertThat(get(port, "/api/v1/status").at("/leadership/leader").asBoolean())
+          .as("still the leader after the renew deadline")
+          .isTrue();
     }
 
     List<JsonNode> requests = new ArrayList<>();
@@ -284,7 +286,7 @@ class DeployedRbacIT {
     System.out.printf("[deployed-rbac] calls made by the agent as its ServiceAccount: %s%n", made);
   }
 
-  // ---- helpers
+  // ----
 
   private static boolean allowed(
       KubernetesClient admin,

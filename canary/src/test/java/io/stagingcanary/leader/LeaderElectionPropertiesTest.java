@@ -155,4 +155,19 @@ class LeaderElectionPropertiesTest {
                     .hasMessageContaining("canary.leader-election.enabled=true")
                     .hasMessageContaining("spring.datasource.url is the embedded H2 store"));
   }
+
+  @Test
+  void theStartupFailureSaysHowToFixIt() {
+    var analysis =
+        new SharedStoreRequiredFailureAnalyzer()
+            .analyze(
+                new IllegalStateException(
+                    "bean creation failed",
+                    new SharedStoreRequiredException("canary.leader-election.enabled=true ...")));
+
+    assertThat(analysis.getDescription()).startsWith("canary.leader-election.enabled=true");
+    assertThat(analysis.getAction())
+        .contains("spring.datasource.url")
+        .contains("canary.leader-election.enabled=false");
+  }
 }

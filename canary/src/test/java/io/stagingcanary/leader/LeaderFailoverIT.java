@@ -66,6 +66,7 @@ class LeaderFailoverIT {
             "--canary.fixtures.sets=failover",
             "--canary.incidents.group-window=3s",
             "--canary.reseed.mode=manual",
+            "--canary.alerts.log.enabled=true",
             "--canary.leader-election.enabled=true",
             "--canary.leader-election.lease-name=" + prefix,
             "--canary.leader-election.lease-namespace=" + leaseNamespace,
@@ -140,6 +141,24 @@ class LeaderFailoverIT {
           .as(incident.path("id").asText())
           .isEqualTo("open");
     }
+    await("each incident is alerted exactly once, by the new leader's outbox worker")
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              JsonNode alerts = b.get("/api/v1/alerts").json();
+              for (JsonNode incident : incidents) {
+                String id = incident.path("id").asText();
+                List<JsonNode> firing = new ArrayList<>();
+                for (JsonNode alert : alerts) {
+                  if (alert.path("subject").asText().equals(id)
+                      && alert.path("status").asText().equals("firing")) {
+                    firing.add(alert);
+                  }
+                }
+                assertThat(firing).as("firing alerts of %s: %s", id, alerts).hasSize(1);
+                assertThat(firing.get(0).path("state").asText()).isEqualTo("delivered");
+              }
+            });
     assertThat(metric(b, "canary_leader")).isEqualTo(1.0);
     assertThat(
             admin
