@@ -145,8 +145,9 @@ class MetricsCatalogTest {
     metrics.toolRunCompleted("user-cleanup", "WITHIN_POLICY", Duration.ofSeconds(42));
     metrics.toolDeployed("user-cleanup");
     metrics.alertDelivered("webhook", "delivered");
-    metrics.outboxPending(3);
-    metrics.maintenanceWindowActive(true);
+    // the outbox and the maintenance windows bind suppliers at startup; a binding replaces them
+    metrics.bindOutboxPending(() -> 3);
+    metrics.bindMaintenanceWindowActive(() -> true);
     metrics.pvcSnapshotTaken("sandbox", Instant.now().minusSeconds(90));
     metrics.sentinelLost("sandbox", "Secret");
 
