@@ -7,22 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.JdbcIncidentStore;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,72 +24,18 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertmanagerIT {
 
   @TempDir Path directory;
-  Process alertmanager;
-  String url;
+  RealAlertmanager alertmanager;
   HikariDataSource dataSource;
   AlertingHarness alerts;
-  final HttpClient http = HttpClient.newHttpClient();
-
-  static Optional<Path> binary() {
-    return Stream.of("prometheus-alertmanager", "alertmanager")
-        .flatMap(
-            name ->
-                Stream.concat(
-                        Stream.of("/usr/bin", "/usr/local/bin"),
-                        Stream.of(System.getenv().getOrDefault("PATH", "").split(":")))
-                    .filter(dir -> !dir.isBlank())
-                    .map(dir -> Path.of(dir, name)))
-        .filter(Files::isExecutable)
-        .findFirst();
-  }
 
   @BeforeEach
   void start() throws Exception {
-    Optional<Path> binary = binary();
-    if (binary.isEmpty()) {
-      if ("true".equals(System.getenv("CANARY_CONTROL_PLANE_REQUIRED"))) {
-        throw new IllegalStateException(
-            "alertmanager binary not found (install the prometheus-alertmanager package)");
-      }
-      Assumptions.abort("alertmanager binary not found");
-    }
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    Path config = directory.resolve("alertmanager.yml");
-    Files.writeString(
-        config,
-        """
-        route:
-          receiver: blackhole
-          group_wait: 1s
-        receivers:
-          - name: blackhole
-        """);
-    Path log = directory.resolve("alertmanager.log");
-    alertmanager =
-        new ProcessBuilder(
-                binary.get().toString(),
-                "--config.file=" + config,
-                "--storage.path=" + directory.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port,
-                "--cluster.listen-address=")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    url = "http://127.0.0.1:" + port;
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(200))
-        .ignoreExceptions()
-        .until(() -> get("/-/ready").statusCode() == 200);
-
+    alertmanager = RealAlertmanager.start(directory.resolve("alertmanager"));
     dataSource =
         TestAlerts.pool("jdbc:h2:file:" + directory.resolve("ledger").toAbsolutePath(), "sa", "");
     AlertsProperties properties =
         new AlertsProperties(
-            List.of(new AlertsProperties.Alertmanager(null, true, url)),
+            List.of(new AlertsProperties.Alertmanager(null, true, alertmanager.url())),
             List.of(),
             List.of(),
             List.of(),
@@ -122,21 +57,12 @@ class AlertmanagerIT {
       dataSource.close();
     }
     if (alertmanager != null) {
-      alertmanager.destroy();
-      if (!alertmanager.waitFor(10, TimeUnit.SECONDS)) {
-        alertmanager.destroyForcibly();
-      }
+      alertmanager.close();
     }
   }
 
-  HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(url + path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  JsonNode alerts() throws IOException, InterruptedException {
-    return AlertCodec.read(get("/api/v2/alerts").body());
+  JsonNode alerts() throws Exception {
+    return alertmanager.alerts();
   }
 
   @Test
