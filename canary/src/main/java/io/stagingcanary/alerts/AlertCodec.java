@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Alerts as stored in the outbox, and JSON helpers for the channel payloads. */
+/** Alerts as stored in the outbox, and the JSON tools of the channel payloads. */
 final class AlertCodec {
 
   static final ObjectMapper MAPPER = new ObjectMapper();

@@ -14,7 +14,7 @@ import org.springframework.web.server.ResponseStatusException;
 
 /** The outbox: what was sent where, what waits, what a receiver refused; retry of the refused. */
 @RestController
-@RequestMapping("/api/v1/alerts")
+@RequestMapping("/api/v1")
 class AlertsController {
 
   private final AlertOutbox outbox;
@@ -61,7 +61,11 @@ class AlertsController {
     }
   }
 
-  @GetMapping
+  /** How an incident was alerted: paged, or expected (recorded, not paged) and why. */
+  record IncidentAlerting(
+      String incident, boolean expected, String reason, List<AlertView> alerts) {}
+
+  @GetMapping("/alerts")
   List<AlertView> list(
       @RequestParam(required = false) String state, @RequestParam(defaultValue = "100") int limit) {
     return outbox.list(state(state), Math.max(1, Math.min(limit, 1000))).stream()
@@ -69,7 +73,26 @@ class AlertsController {
         .toList();
   }
 
-  @PostMapping("/{id}/retry")
+  @GetMapping("/incidents/{id}/alerts")
+  IncidentAlerting forIncident(@PathVariable String id) {
+    List<OutboxEntry> entries = outbox.forSubject(id);
+    boolean expected =
+        !entries.isEmpty()
+            && entries.stream()
+                .filter(e -> "firing".equals(e.alertStatus()))
+                .allMatch(e -> e.state() == OutboxEntry.State.SUPPRESSED);
+    String reason =
+        expected
+            ? entries.stream()
+                .filter(e -> "firing".equals(e.alertStatus()))
+                .map(OutboxEntry::lastError)
+                .findFirst()
+                .orElse(null)
+            : null;
+    return new IncidentAlerting(id, expected, reason, entries.stream().map(AlertView::of).toList());
+  }
+
+  @PostMapping("/alerts/{id}/retry")
   AlertView retry(@PathVariable long id) {
     OutboxEntry entry =
         outbox

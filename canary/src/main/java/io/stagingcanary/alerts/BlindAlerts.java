@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,7 +34,7 @@ class BlindAlerts implements InitializingBean, DisposableBean {
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
-  private final Verifier verifier;
+  private final Sight verifier;
   private final AlertOutbox outbox;
   private final AlertChannels channels;
   private final Leadership leadership;
@@ -45,8 +46,51 @@ class BlindAlerts implements InitializingBean, DisposableBean {
   private boolean checkedStored;
   private String openEpisode;
 
+  /** What the verifier knows about sight. */
+  interface Sight {
+    Optional<ClusterIdentity> cluster();
+
+    Optional<Instant> blindSince();
+
+    Optional<String> blindReason();
+  }
+
+  @Autowired
   BlindAlerts(
       Verifier verifier,
+      AlertOutbox outbox,
+      AlertChannels channels,
+      Leadership leadership,
+      Clock clock,
+      AlertsProperties properties,
+      CanaryProperties canary) {
+    this(
+        new Sight() {
+          @Override
+          public Optional<ClusterIdentity> cluster() {
+            return verifier.cluster();
+          }
+
+          @Override
+          public Optional<Instant> blindSince() {
+            return verifier.blindSince();
+          }
+
+          @Override
+          public Optional<String> blindReason() {
+            return verifier.blindReason();
+          }
+        },
+        outbox,
+        channels,
+        leadership,
+        clock,
+        properties,
+        canary);
+  }
+
+  BlindAlerts(
+      Sight verifier,
       AlertOutbox outbox,
       AlertChannels channels,
       Leadership leadership,

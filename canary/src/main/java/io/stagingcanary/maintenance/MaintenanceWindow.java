@@ -1,5 +1,6 @@
 package io.stagingcanary.maintenance;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.incident.Incident;
 import java.time.Instant;
@@ -30,6 +31,7 @@ public record MaintenanceWindow(
     /** Every change to matching sentinels is expected, losses included. */
     MUTE_ALL;
 
+    @JsonValue
     public String wire() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

@@ -203,6 +203,12 @@ class AlertingAgentTest {
     assertThat(suppressed.path("lastError").asText()).contains("umbrella migration");
     String incident = suppressed.path("subject").asText();
     assertThat(http().get("/api/v1/incidents/" + incident).status()).isEqualTo(200);
+    JsonNode alerting = http().get("/api/v1/incidents/" + incident + "/alerts").json();
+    assertThat(alerting.path("expected").asBoolean()).isTrue();
+    assertThat(alerting.path("reason").asText()).contains("umbrella migration");
+    JsonNode status = http().get("/api/v1/status").json();
+    assertThat(status.path("maintenanceWindows").get(0).path("mode").asText())
+        .isEqualTo("mute-all");
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> true);
     assertThat(hookBodies()).hasSize(1);
   }

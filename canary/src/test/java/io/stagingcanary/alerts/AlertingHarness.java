@@ -38,8 +38,11 @@ public final class AlertingHarness implements AutoCloseable {
 
   AlertingHarness(
       DataSource dataSource, String receiverBase, BooleanSupplier leader, Duration resend) {
+    this(dataSource, properties(receiverBase, resend), leader);
+  }
+
+  AlertingHarness(DataSource dataSource, AlertsProperties properties, BooleanSupplier leader) {
     Clock clock = Clock.systemUTC();
-    AlertsProperties properties = properties(receiverBase, resend);
     CanaryProperties canary = canary();
     CanaryMetrics metrics =
         new CanaryMetrics(
@@ -107,7 +110,22 @@ public final class AlertingHarness implements AutoCloseable {
     worker.destroy();
   }
 
+  static AlertsProperties.Delivery fastDelivery() {
+    return new AlertsProperties.Delivery(
+        3,
+        Duration.ofMillis(20),
+        Duration.ofMillis(200),
+        Duration.ofSeconds(10),
+        Duration.ofMillis(50),
+        Duration.ofMillis(200));
+  }
+
   static AlertsProperties properties(String base, Duration resend) {
+    return properties(base, resend, fastDelivery());
+  }
+
+  static AlertsProperties properties(
+      String base, Duration resend, AlertsProperties.Delivery delivery) {
     return new AlertsProperties(
         List.of(new AlertsProperties.Alertmanager(null, true, base + "/am")),
         List.of(new AlertsProperties.Slack(null, true, base + "/slack", null)),
@@ -117,13 +135,7 @@ public final class AlertingHarness implements AutoCloseable {
         Duration.ofMinutes(5),
         resend,
         null,
-        new AlertsProperties.Delivery(
-            3,
-            Duration.ofMillis(20),
-            Duration.ofMillis(200),
-            Duration.ofSeconds(10),
-            Duration.ofMillis(50),
-            Duration.ofMillis(200)));
+        delivery);
   }
 
   static CanaryProperties canary() {

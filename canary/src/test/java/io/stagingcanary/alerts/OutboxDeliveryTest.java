@@ -274,7 +274,22 @@ class OutboxDeliveryTest {
     PATHS.stream().filter(p -> !p.equals("/am/api/v2/alerts")).forEach(this::accept);
     receiver.stubFor(
         post(urlEqualTo("/am/api/v2/alerts"))
-            .willReturn(aResponse().withStatus(200).withFixedDelay(12000)));
+            .willReturn(aResponse().withStatus(200).withFixedDelay(5000)));
+    alerts.close();
+    alerts =
+        new AlertingHarness(
+            dataSource,
+            AlertingHarness.properties(
+                receiver.baseUrl(),
+                Duration.ofHours(1),
+                new AlertsProperties.Delivery(
+                    2,
+                    Duration.ofMillis(20),
+                    Duration.ofMillis(200),
+                    Duration.ofMillis(500),
+                    Duration.ofMillis(50),
+                    Duration.ofMillis(200))),
+            leader::get);
     seal("inc-1");
     alerts.start();
     await()
@@ -348,5 +363,37 @@ class OutboxDeliveryTest {
             r ->
                 assertThat(AlertCodec.read(r.getBodyAsString()).path("endsAt").asText())
                     .isEqualTo("2026-11-22T10:01:00Z"));
+  }
+
+  @Test
+  void alertmanagerGetsActiveAlertsReSentWithCurrentContentUntilTheyResolve() {
+    acceptAll();
+    alerts.close();
+    alerts =
+        new AlertingHarness(dataSource, receiver.baseUrl(), leader::get, Duration.ofSeconds(1));
+    alerts.start();
+    Incident incident = seal("inc-1");
+    await().atMost(Duration.ofSeconds(20)).until(() -> requests("/am/api/v2/alerts").size() >= 3);
+    // re-sends are not new messages: the other channels got one each
+    assertThat(requests("/slack")).hasSize(1);
+    assertThat(requests("/hook")).hasSize(1);
+    assertThat(requests("/am/api/v2/alerts"))
+        .extracting(r -> AlertCodec.read(r.getBodyAsString()).get(0).path("labels"))
+        .containsOnly(
+            AlertCodec.read(requests("/am/api/v2/alerts").get(0).getBodyAsString())
+                .get(0)
+                .path("labels"));
+
+    JdbcIncidentStore store = new JdbcIncidentStore(dataSource);
+    Incident resolved = TestAlerts.incident("inc-1", incident.sealedAt(), java.time.Instant.now());
+    store.inTransaction(
+        () -> {
+          store.resolve("inc-1", resolved.resolvedAt());
+          alerts.incidents().resolved(resolved);
+        });
+    await().atMost(Duration.ofSeconds(20)).until(() -> alerts.pending() == 0);
+    int afterResolve = requests("/am/api/v2/alerts").size();
+    await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4)).until(() -> true);
+    assertThat(requests("/am/api/v2/alerts")).hasSize(afterResolve);
   }
 }

@@ -120,6 +120,28 @@ class PayloadGoldenTest {
   }
 
   @Test
+  void theDocumentedExamplesAreTheGoldenFiles() throws IOException {
+    String doc = Files.readString(Path.of("../docs/alerts.md"));
+    List<JsonNode> blocks = new ArrayList<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("```json\n(.*?)\n```", java.util.regex.Pattern.DOTALL)
+            .matcher(doc);
+    while (m.find()) {
+      blocks.add(AlertCodec.read(m.group(1)));
+    }
+    for (String file :
+        List.of(
+            "alertmanager-firing.json",
+            "alertmanager-resolved.json",
+            "slack-firing.json",
+            "pagerduty-trigger.json",
+            "pagerduty-resolve.json",
+            "webhook-firing.json")) {
+      assertThat(blocks).as(file).contains(AlertCodec.read(Files.readString(GOLDEN.resolve(file))));
+    }
+  }
+
+  @Test
   void storedAlertsReadBackUnchanged() {
     assertThat(AlertCodec.decode(AlertCodec.encode(FIRING))).isEqualTo(FIRING);
     assertThat(AlertCodec.decode(AlertCodec.encode(RESOLVED))).isEqualTo(RESOLVED);
