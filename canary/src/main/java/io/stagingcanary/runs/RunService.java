@@ -468,7 +468,10 @@ public class RunService implements ReseedHold {
 
   private record Settled(Snapshot after, boolean quiet) {}
 
-  /** Snapshots until nothing changed for {@code quiet}, at most {@code canary.runs.settle-max}. */
+  /**
+   * Snapshots until nothing changed for {@code quiet} and no sentinel is terminating (a namespace's
+   * contents go after it), at most {@code canary.runs.settle-max}.
+   */
   private Settled settle(Duration quiet) {
     Instant deadline = clock.instant().plus(properties.settleMax());
     Snapshot last = snapshot();
@@ -476,7 +479,8 @@ public class RunService implements ReseedHold {
     Instant quietSince = clock.instant();
     while (true) {
       Instant now = clock.instant();
-      if (Duration.between(quietSince, now).compareTo(quiet) >= 0) {
+      boolean terminating = terminating(last);
+      if (!terminating && Duration.between(quietSince, now).compareTo(quiet) >= 0) {
         return new Settled(last, true);
       }
       if (!now.isBefore(deadline)) {
@@ -484,7 +488,7 @@ public class RunService implements ReseedHold {
       }
       Duration pause = POLL;
       Duration remaining = quiet.minus(Duration.between(quietSince, now));
-      if (remaining.compareTo(pause) < 0) {
+      if (!terminating && remaining.compareTo(pause) < 0) {
         pause = remaining;
       }
       sleep(pause);
@@ -496,6 +500,13 @@ public class RunService implements ReseedHold {
       }
       last = next;
     }
+  }
+
+  /** A sentinel being deleted (e.g. a namespace whose contents the controller still removes). */
+  private boolean terminating(Snapshot snapshot) {
+    return sentinelKeys().stream()
+        .map(snapshot::get)
+        .anyMatch(state -> state != null && state.terminating());
   }
 
   private String fingerprint(Snapshot snapshot) {
