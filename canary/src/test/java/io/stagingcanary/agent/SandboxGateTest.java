@@ -459,6 +459,43 @@ class SandboxGateTest {
             });
   }
 
+  @Test
+  @Order(11)
+  void overlappingRunsShareTheirWindowAndTheReportsSaySo() throws Exception {
+    awaitHealthy();
+    String first =
+        http()
+            .postJson("/api/v1/runs", "{\"tool\":\"report-only\",\"version\":\"1\"}", token())
+            .json()
+            .get("id")
+            .asText();
+    String second =
+        http()
+            .postJson("/api/v1/runs", "{\"tool\":\"audit-only\",\"version\":\"7\"}", token())
+            .json()
+            .get("id")
+            .asText();
+    assertThat(http().get("/api/v1/runs/" + first + "/report?format=junit").status())
+        .as("no report while running")
+        .isEqualTo(409);
+    var a = http().postJson("/api/v1/runs/" + first + "/complete", "{\"settle\":\"0s\"}", token());
+    var b = http().postJson("/api/v1/runs/" + second + "/complete", "{\"settle\":\"0s\"}", token());
+
+    assertThat(a.json().get("overlappingRuns").toString()).contains(second);
+    assertThat(b.json().get("overlappingRuns").toString()).contains(first);
+    assertThat(a.json().get("attribution").asText())
+        .contains("attributed to every run active in it");
+    var markdown = http().get("/api/v1/runs/" + first + "/report?format=markdown");
+    assertThat(markdown.contentType()).startsWith("text/markdown");
+    assertThat(markdown.body()).contains("attributed to every run active in it");
+    var junit = http().get("/api/v1/runs/" + second + "/report?format=junit");
+    assertThat(junit.contentType()).startsWith("application/xml");
+    JunitSchema.validate(junit.body());
+    assertThat(http().get("/api/v1/runs/" + first + "/report?format=pdf").status()).isEqualTo(400);
+    assertThat(http().get("/api/v1/runs/" + first + "/report?format=text").body())
+        .startsWith("Verdict PASS for report-only 1");
+  }
+
   @Autowired io.stagingcanary.runs.RunStore runStore;
   @Autowired io.micrometer.core.instrument.MeterRegistry meters;
   @Autowired io.stagingcanary.seeding.SeedingState seedingState;
