@@ -59,9 +59,21 @@ class SandboxGateTest {
   static class RecordRunEvents {
     final List<Object> events = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    @Autowired javax.sql.DataSource dataSource;
+    volatile String statusSeenByListener;
+
+    /** As the alert outbox does: a JdbcTemplate write joins the transaction storing the FAIL. */
     @EventListener
     void onFailed(ToolRunFailed event) {
       events.add(event);
+      assertThat(
+              org.springframework.transaction.support.TransactionSynchronizationManager
+                  .isActualTransactionActive())
+          .isTrue();
+      statusSeenByListener =
+          new org.springframework.jdbc.core.JdbcTemplate(dataSource)
+              .queryForObject(
+                  "SELECT run_status FROM tool_run WHERE run_id = ?", String.class, event.runId());
     }
 
     @EventListener
@@ -205,6 +217,9 @@ class SandboxGateTest {
               assertThat(e.violations()).isEqualTo(violations);
               assertThat(e.text()).contains("tenant initech");
             });
+    assertThat(events.statusSeenByListener)
+        .as("the listener sees the verdict uncommitted, inside the storing transaction")
+        .isEqualTo("COMPLETED");
     assertThat(events.stream(RunCompleted.class))
         .singleElement()
         .satisfies(
