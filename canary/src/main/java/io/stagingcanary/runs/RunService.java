@@ -17,6 +17,7 @@ import io.stagingcanary.fixtures.SentinelFixture;
 import io.stagingcanary.fixtures.SentinelSet;
 import io.stagingcanary.fixtures.TenantFixture;
 import io.stagingcanary.inventory.Inventory;
+import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.metrics.CanaryMetrics;
 import io.stagingcanary.rules.Evaluator;
 import io.stagingcanary.rules.ToolPolicy;
@@ -67,6 +68,7 @@ public class RunService implements ReseedHold {
   private final FixtureCatalog fixtures;
   private final Inventory inventory;
   private final Verifier verifier;
+  private final Leadership leadership;
   private final CanaryMetrics metrics;
   private final ApplicationEventPublisher events;
   private final Clock clock;
@@ -83,6 +85,7 @@ public class RunService implements ReseedHold {
       FixtureCatalog fixtures,
       Inventory inventory,
       Verifier verifier,
+      Leadership leadership,
       CanaryMetrics metrics,
       ApplicationEventPublisher events,
       Clock clock,
@@ -94,6 +97,7 @@ public class RunService implements ReseedHold {
     this.fixtures = fixtures;
     this.inventory = inventory;
     this.verifier = verifier;
+    this.leadership = leadership;
     this.metrics = metrics;
     this.events = events;
     this.clock = clock;
@@ -408,6 +412,9 @@ public class RunService implements ReseedHold {
 
   /** Re-creates what the run removed as expected, now that its verdict is stored. */
   private void reseedBait(ToolRun run) {
+    if (!leadership.isLeader()) {
+      return;
+    }
     try {
       verifier.reseedOpenIncidentsNow();
     } catch (RuntimeException e) {
