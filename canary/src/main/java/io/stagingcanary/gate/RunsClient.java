@@ -180,6 +180,9 @@ public final class RunsClient {
   }
 
   private static String message(Exception e) {
+    if (e instanceof ConnectException) {
+      return "connection refused or no route (" + e.getClass().getSimpleName() + ")";
+    }
     Throwable t = e;
     while (t.getCause() != null && t.getMessage() == null) {
       t = t.getCause();

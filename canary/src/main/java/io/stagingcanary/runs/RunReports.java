@@ -73,10 +73,10 @@ final class RunReports {
     if (j.verdict() instanceof Verdict.Error e) {
       return base + " could not be judged: " + e.reason();
     }
-    return base
-        + " stayed within its policy ("
-        + j.diff().changes().size()
-        + " sentinel change(s))";
+    int changes = j.diff().changes().size();
+    return j.run().policy() == null
+        ? base + " has no policy and changed no sentinel"
+        : base + " stayed within its policy (" + changes + " sentinel change(s))";
   }
 
   static String text(Judged j) {

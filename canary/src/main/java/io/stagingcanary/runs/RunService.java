@@ -17,6 +17,7 @@ import io.stagingcanary.fixtures.SentinelFixture;
 import io.stagingcanary.fixtures.SentinelSet;
 import io.stagingcanary.fixtures.TenantFixture;
 import io.stagingcanary.inventory.Inventory;
+import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.metrics.CanaryMetrics;
 import io.stagingcanary.rules.Evaluator;
 import io.stagingcanary.rules.ToolPolicy;
@@ -67,6 +68,7 @@ public class RunService implements ReseedHold {
   private final FixtureCatalog fixtures;
   private final Inventory inventory;
   private final Verifier verifier;
+  private final Leadership leadership;
   private final CanaryMetrics metrics;
   private final ApplicationEventPublisher events;
   private final Clock clock;
@@ -83,6 +85,7 @@ public class RunService implements ReseedHold {
       FixtureCatalog fixtures,
       Inventory inventory,
       Verifier verifier,
+      Leadership leadership,
       CanaryMetrics metrics,
       ApplicationEventPublisher events,
       Clock clock,
@@ -94,6 +97,7 @@ public class RunService implements ReseedHold {
     this.fixtures = fixtures;
     this.inventory = inventory;
     this.verifier = verifier;
+    this.leadership = leadership;
     this.metrics = metrics;
     this.events = events;
     this.clock = clock;
@@ -408,6 +412,9 @@ public class RunService implements ReseedHold {
 
   /** Re-creates what the run removed as expected, now that its verdict is stored. */
   private void reseedBait(ToolRun run) {
+    if (!leadership.isLeader()) {
+      return;
+    }
     try {
       verifier.reseedOpenIncidentsNow();
     } catch (RuntimeException e) {
@@ -468,7 +475,10 @@ public class RunService implements ReseedHold {
 
   private record Settled(Snapshot after, boolean quiet) {}
 
-  /** Snapshots until nothing changed for {@code quiet}, at most {@code canary.runs.settle-max}. */
+  /**
+   * Snapshots until nothing changed for {@code quiet} and no sentinel is terminating (a namespace's
+   * contents go after it), at most {@code canary.runs.settle-max}.
+   */
   private Settled settle(Duration quiet) {
     Instant deadline = clock.instant().plus(properties.settleMax());
     Snapshot last = snapshot();
@@ -476,7 +486,8 @@ public class RunService implements ReseedHold {
     Instant quietSince = clock.instant();
     while (true) {
       Instant now = clock.instant();
-      if (Duration.between(quietSince, now).compareTo(quiet) >= 0) {
+      boolean terminating = terminating(last);
+      if (!terminating && Duration.between(quietSince, now).compareTo(quiet) >= 0) {
         return new Settled(last, true);
       }
       if (!now.isBefore(deadline)) {
@@ -484,7 +495,7 @@ public class RunService implements ReseedHold {
       }
       Duration pause = POLL;
       Duration remaining = quiet.minus(Duration.between(quietSince, now));
-      if (remaining.compareTo(pause) < 0) {
+      if (!terminating && remaining.compareTo(pause) < 0) {
         pause = remaining;
       }
       sleep(pause);
@@ -496,6 +507,13 @@ public class RunService implements ReseedHold {
       }
       last = next;
     }
+  }
+
+  /** A sentinel being deleted (e.g. a namespace whose contents the controller still removes). */
+  private boolean terminating(Snapshot snapshot) {
+    return sentinelKeys().stream()
+        .map(snapshot::get)
+        .anyMatch(state -> state != null && state.terminating());
   }
 
   private String fingerprint(Snapshot snapshot) {

@@ -3,6 +3,15 @@ package io.stagingcanary.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.diff.StatusType;
@@ -50,9 +59,21 @@ class SandboxGateTest {
   static class RecordRunEvents {
     final List<Object> events = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    @Autowired javax.sql.DataSource dataSource;
+    volatile String statusSeenByListener;
+
+    /** As the alert outbox does: a JdbcTemplate write joins the transaction storing the FAIL. */
     @EventListener
     void onFailed(ToolRunFailed event) {
       events.add(event);
+      assertThat(
+              org.springframework.transaction.support.TransactionSynchronizationManager
+                  .isActualTransactionActive())
+          .isTrue();
+      statusSeenByListener =
+          new org.springframework.jdbc.core.JdbcTemplate(dataSource)
+              .queryForObject(
+                  "SELECT run_status FROM tool_run WHERE run_id = ?", String.class, event.runId());
     }
 
     @EventListener
@@ -75,6 +96,8 @@ class SandboxGateTest {
     registry.add("canary.fixtures.path", () -> "../fixtures");
     registry.add("canary.incidents.group-window", () -> "2s");
     registry.add("canary.runs.settle", () -> "1s");
+    registry.add("canary.runs.watch-namespaces", () -> "ops");
+    registry.add("canary.runs.job-poll-interval", () -> "200ms");
   }
 
   @LocalServerPort int port;
@@ -194,6 +217,9 @@ class SandboxGateTest {
               assertThat(e.violations()).isEqualTo(violations);
               assertThat(e.text()).contains("tenant initech");
             });
+    assertThat(events.statusSeenByListener)
+        .as("the listener sees the verdict uncommitted, inside the storing transaction")
+        .isEqualTo("COMPLETED");
     assertThat(events.stream(RunCompleted.class))
         .singleElement()
         .satisfies(
@@ -347,6 +373,198 @@ class SandboxGateTest {
         .startsWith("policy: no policy named 'nope'");
     assertThat(http().get("/api/v1/runs/unknown").status()).isEqualTo(404);
     assertThat(http().postJson("/api/v1/runs", "{}", null).status()).isEqualTo(401);
+  }
+
+  @Test
+  @Order(9)
+  void anOpsToolJobIsBracketedAndAnnotatedWithoutAnyCiCall() throws Exception {
+    awaitHealthy();
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName("ops").endMetadata().build())
+        .create();
+    Job unlabelled = createJob("not-a-tool", null, "registry.example/other:1");
+    Job job = createJob("cleanup-28934", "cleanup-unpaid", "registry.example/cleanup-unpaid:3.1.0");
+    String hooliUid = client.namespaces().withName("canary-hooli").get().getMetadata().getUid();
+
+    setStatus(
+        job, new JobStatusBuilder().withStartTime(Instant.now().toString()).withActive(1).build());
+    setStatus(
+        unlabelled,
+        new JobStatusBuilder().withStartTime(Instant.now().toString()).withActive(1).build());
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> annotation(job, "stagingcanary.io/run-id") != null);
+    String runId = annotation(job, "stagingcanary.io/run-id");
+    var running = http().get("/api/v1/runs/" + runId).json();
+    assertThat(running.get("status").asText()).isEqualTo("RUNNING");
+    assertThat(running.get("source").asText()).isEqualTo("job");
+    assertThat(running.get("version").asText()).isEqualTo("3.1.0");
+    assertThat(running.get("job").get("name").asText()).isEqualTo("cleanup-28934");
+
+    // what the Job does: remove the bait tenant
+    client.namespaces().withName("canary-hooli").delete();
+    client.rbac().clusterRoles().withName("canary-hooli-user").delete();
+    setStatus(
+        job,
+        new JobStatusBuilder()
+            .withStartTime(Instant.now().toString())
+            .withSucceeded(1)
+            .withCompletionTime(Instant.now().toString())
+            .addNewCondition()
+            .withType("Complete")
+            .withStatus("True")
+            .endCondition()
+            .build());
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> annotation(job, "stagingcanary.io/verdict") != null);
+    assertThat(annotation(job, "stagingcanary.io/verdict")).isEqualTo("PASS");
+    var stored = http().get("/api/v1/runs/" + runId).json();
+    assertThat(stored.get("verdict").asText()).isEqualTo("PASS");
+    assertThat(stored.get("exitCode").asInt()).isZero();
+    assertThat(stored.get("text").asText()).contains("MISSING   Namespace canary-hooli");
+    assertThat(annotation(unlabelled, "stagingcanary.io/run-id")).isNull();
+    assertThat(http().get("/api/v1/runs?tool=not-a-tool").json()).isEmpty();
+    awaitHealthy();
+    assertThat(client.namespaces().withName("canary-hooli").get().getMetadata().getUid())
+        .isNotEqualTo(hooliUid);
+  }
+
+  @Test
+  @Order(10)
+  void aNewImageOfAnOpsToolCronJobIsRecordedAsADeployment() {
+    CronJob cronJob =
+        new CronJobBuilder()
+            .withNewMetadata()
+            .withName("nightly-cleanup")
+            .withNamespace("ops")
+            .addToLabels("stagingcanary.io/ops-tool", "cleanup-unpaid")
+            .endMetadata()
+            .withNewSpec()
+            .withSchedule("0 3 * * *")
+            .withNewJobTemplate()
+            .withNewSpec()
+            .withTemplate(template("registry.example/cleanup-unpaid:3.1.0"))
+            .endSpec()
+            .endJobTemplate()
+            .endSpec()
+            .build();
+    client.batch().v1().cronjobs().inNamespace("ops").resource(cronJob).create();
+    await().pollDelay(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> true);
+    double before = deployments("cleanup-unpaid");
+
+    CronJob live =
+        client.batch().v1().cronjobs().inNamespace("ops").withName("nightly-cleanup").get();
+    live.getSpec()
+        .getJobTemplate()
+        .getSpec()
+        .setTemplate(template("registry.example/cleanup-unpaid:3.2.0"));
+    client.batch().v1().cronjobs().inNamespace("ops").resource(live).update();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> deployments("cleanup-unpaid") == before + 1);
+    assertThat(runStore.deployments(currentClusterId(), "cleanup-unpaid", 10))
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.oldImage()).isEqualTo("registry.example/cleanup-unpaid:3.1.0");
+              assertThat(d.newImage()).isEqualTo("registry.example/cleanup-unpaid:3.2.0");
+              assertThat(d.kind()).isEqualTo("CronJob");
+            });
+  }
+
+  @Test
+  @Order(11)
+  void overlappingRunsShareTheirWindowAndTheReportsSaySo() throws Exception {
+    awaitHealthy();
+    String first =
+        http()
+            .postJson("/api/v1/runs", "{\"tool\":\"report-only\",\"version\":\"1\"}", token())
+            .json()
+            .get("id")
+            .asText();
+    String second =
+        http()
+            .postJson("/api/v1/runs", "{\"tool\":\"audit-only\",\"version\":\"7\"}", token())
+            .json()
+            .get("id")
+            .asText();
+    assertThat(http().get("/api/v1/runs/" + first + "/report?format=junit").status())
+        .as("no report while running")
+        .isEqualTo(409);
+    var a = http().postJson("/api/v1/runs/" + first + "/complete", "{\"settle\":\"0s\"}", token());
+    var b = http().postJson("/api/v1/runs/" + second + "/complete", "{\"settle\":\"0s\"}", token());
+
+    assertThat(a.json().get("overlappingRuns").toString()).contains(second);
+    assertThat(b.json().get("overlappingRuns").toString()).contains(first);
+    assertThat(a.json().get("attribution").asText())
+        .contains("attributed to every run active in it");
+    var markdown = http().get("/api/v1/runs/" + first + "/report?format=markdown");
+    assertThat(markdown.contentType()).startsWith("text/markdown");
+    assertThat(markdown.body()).contains("attributed to every run active in it");
+    var junit = http().get("/api/v1/runs/" + second + "/report?format=junit");
+    assertThat(junit.contentType()).startsWith("application/xml");
+    JunitSchema.validate(junit.body());
+    assertThat(http().get("/api/v1/runs/" + first + "/report?format=pdf").status()).isEqualTo(400);
+    assertThat(http().get("/api/v1/runs/" + first + "/report?format=text").body())
+        .startsWith("Verdict PASS for report-only 1");
+  }
+
+  @Autowired io.stagingcanary.runs.RunStore runStore;
+  @Autowired io.micrometer.core.instrument.MeterRegistry meters;
+  @Autowired io.stagingcanary.seeding.SeedingState seedingState;
+
+  private String currentClusterId() {
+    return seedingState.cluster().orElseThrow().id();
+  }
+
+  private double deployments(String tool) {
+    var counter = meters.find("canary.tool.deployments").tag("tool", tool).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private static PodTemplateSpec template(String image) {
+    return new PodTemplateSpecBuilder()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("tool")
+        .withImage(image)
+        .endContainer()
+        .withRestartPolicy("Never")
+        .endSpec()
+        .build();
+  }
+
+  private Job createJob(String name, String tool, String image) {
+    JobBuilder builder =
+        new JobBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace("ops")
+            .endMetadata()
+            .withNewSpec()
+            .withTemplate(template(image))
+            .endSpec();
+    if (tool != null) {
+      builder.editMetadata().addToLabels("stagingcanary.io/ops-tool", tool).endMetadata();
+    }
+    return client.batch().v1().jobs().inNamespace("ops").resource(builder.build()).create();
+  }
+
+  private void setStatus(Job job, JobStatus status) {
+    Job live =
+        client.batch().v1().jobs().inNamespace("ops").withName(job.getMetadata().getName()).get();
+    live.setStatus(status);
+    client.batch().v1().jobs().inNamespace("ops").resource(live).updateStatus();
+  }
+
+  private String annotation(Job job, String key) {
+    Job live =
+        client.batch().v1().jobs().inNamespace("ops").withName(job.getMetadata().getName()).get();
+    return live.getMetadata().getAnnotations() == null
+        ? null
+        : live.getMetadata().getAnnotations().get(key);
   }
 
   private String token() throws Exception {

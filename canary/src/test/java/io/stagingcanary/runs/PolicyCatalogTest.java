@@ -64,6 +64,20 @@ class PolicyCatalogTest {
   }
 
   @Test
+  void theStartupFailureNamesFileAndField() throws Exception {
+    write("bad.yaml", "maxRemovedFraction: 2\n");
+    PolicyFileException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            PolicyFileException.class, () -> catalog(Duration.ofSeconds(60)));
+    var analysis =
+        new PolicyFailureAnalyzer().analyze(new IllegalStateException("context failed", e));
+    assertThat(analysis.getDescription())
+        .startsWith("Invalid tool policy: ")
+        .contains("bad.yaml, field maxRemovedFraction: 2.0 is not between 0 and 1");
+    assertThat(analysis.getAction()).contains("canary.runs.policies");
+  }
+
+  @Test
   void invalidYamlAndBadNamesAreNamedToo() throws Exception {
     write("dup.yaml", "ineffective: fail\nineffective: warn\n");
     assertThatThrownBy(() -> PolicyFiles.load(dir))
