@@ -22,10 +22,10 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("canary.alerts")
 public record AlertsProperties(
-    @Valid List<Alertmanager> alertmanager,
-    @Valid List<Slack> slack,
-    @Valid List<PagerDuty> pagerduty,
-    @Valid List<Webhook> webhooks,
+    List<@Valid Alertmanager> alertmanager,
+    List<@Valid Slack> slack,
+    List<@Valid PagerDuty> pagerduty,
+    List<@Valid Webhook> webhooks,
     @Valid @NotNull @DefaultValue Log log,
     @NotNull @DefaultValue("5m") Duration blindGrace,
     @NotNull @DefaultValue("1m") Duration resendInterval,

@@ -220,6 +220,9 @@ public class Verifier implements ChangeTrigger, DisposableBean {
 
   /** Re-creates the lost sentinels of open incidents now (e.g. when a tool run's hold ends). */
   public void reseedOpenIncidentsNow() {
+    if (!leadership.isLeader()) {
+      return;
+    }
     call(
         () -> {
           reseedOpenIncidents();
