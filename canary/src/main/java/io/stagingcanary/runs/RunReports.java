@@ -97,7 +97,7 @@ final class RunReports {
     }
     if (j.verdict() instanceof Verdict.Fail f) {
       out.append("Violations (").append(f.violations().size()).append("):\n");
-      f.violations().forEach(v -> out.append("  - ").append(v.describe()).append('\n'));
+      appendGrouped(out, f.violations());
     }
     j.verdict().warnings().forEach(w -> out.append("Warning: ").append(w).append('\n'));
     if (!j.overlapping().isEmpty()) {
@@ -108,6 +108,28 @@ final class RunReports {
     }
     out.append('\n').append(TextRenderer.render(j.diff()));
     return out.toString();
+  }
+
+  /** One line per rule and reason, the sentinels that broke it under it: short for many. */
+  private static void appendGrouped(StringBuilder out, List<Violation> violations) {
+    Map<String, List<Violation>> byReason = new LinkedHashMap<>();
+    for (Violation v : violations) {
+      byReason.computeIfAbsent(v.rule() + ": " + v.explanation(), k -> new ArrayList<>()).add(v);
+    }
+    byReason.forEach(
+        (reason, group) -> {
+          if (group.size() == 1 && group.get(0).sentinel() == null) {
+            Violation v = group.get(0);
+            out.append("  - ").append(v.rule()).append(": run ").append(v.happened());
+            out.append(" — ").append(v.explanation()).append('\n');
+            return;
+          }
+          out.append("  - ").append(reason).append('\n');
+          for (Violation v : group) {
+            out.append("      ").append(v.happened()).append("  ");
+            out.append(v.sentinel() == null ? "run" : v.sentinel().toString()).append('\n');
+          }
+        });
   }
 
   static String markdown(Judged j) {

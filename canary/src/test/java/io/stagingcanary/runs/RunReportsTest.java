@@ -159,4 +159,40 @@ class RunReportsTest {
         .contains("\"baseline\": {}")
         .contains("\"lostByKind\"");
   }
+
+  @Test
+  void theTextReportStatesEachReasonOnceWithTheSentinelsThatBrokeIt() {
+    String why = "tenant acme {purchased=true} is selected by neither mayAffect nor mustRemove";
+    Verdict fail =
+        new Verdict.Fail(
+            List.of(
+                new Violation(ACME_NS, "acme", "MISSING", Violation.Rule.OUTSIDE_BLAST_RADIUS, why),
+                new Violation(
+                    ACME_PVC, "acme", "MISSING", Violation.Rule.OUTSIDE_BLAST_RADIUS, why),
+                new Violation(
+                    null,
+                    null,
+                    "removed 2 of 2 sentinels (100%)",
+                    Violation.Rule.MAX_REMOVED_FRACTION,
+                    "maxRemovedFraction is 0.1")),
+            List.of());
+
+    String text = RunReports.text(judged(fail, List.of()));
+
+    assertThat(text)
+        .contains(
+            "Violations (3):\n"
+                + "  - OUTSIDE_BLAST_RADIUS: "
+                + why
+                + "\n"
+                + "      MISSING  "
+                + ACME_NS
+                + "\n"
+                + "      MISSING  "
+                + ACME_PVC
+                + "\n"
+                + "  - MAX_REMOVED_FRACTION: run removed 2 of 2 sentinels (100%) — maxRemovedFraction"
+                + " is 0.1\n");
+    assertThat(text.split(java.util.regex.Pattern.quote(why), -1)).hasSize(2);
+  }
 }
