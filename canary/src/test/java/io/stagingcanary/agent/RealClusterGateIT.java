@@ -210,8 +210,9 @@ class RealClusterGateIT {
         .contains("Verdict FAIL for cleanup-unpaid 5.0.1")
         .contains("tenant initech (set " + set + ")")
         .contains("Namespace " + set + "-initech")
-        .contains("OUTSIDE_BLAST_RADIUS: PersistentVolumeClaim " + set + "-initech/data (initech)")
-        .doesNotContain("(hooli) MISSING");
+        .contains("  - OUTSIDE_BLAST_RADIUS: tenant initech {")
+        .contains("      MISSING  PersistentVolumeClaim " + set + "-initech/data\n")
+        .doesNotContain("tenant hooli {");
     Document xml = JunitSchema.validate(Files.readString(junit));
     int violations =
         new AgentHttp(port)

@@ -186,9 +186,12 @@ class SandboxGateTest {
         .contains("Verdict FAIL for cleanup-unpaid 2.4.0")
         .contains("tenant initech (set sandbox)")
         .contains("MISSING   Namespace canary-initech")
-        .contains("OUTSIDE_BLAST_RADIUS: Namespace canary-initech (initech) MISSING")
-        .contains("OUTSIDE_BLAST_RADIUS: PersistentVolumeClaim canary-initech/canary-data");
-    assertThat(gate.out()).doesNotContain("(hooli) MISSING");
+        .contains("  - OUTSIDE_BLAST_RADIUS: tenant initech {")
+        .contains("      MISSING  Namespace canary-initech\n")
+        .contains("      MISSING  PersistentVolumeClaim canary-initech/canary-data\n");
+    assertThat(gate.out())
+        .doesNotContain("tenant hooli {")
+        .doesNotContain("MISSING  Namespace canary-hooli");
     assertThat(gate.err())
         .contains("[gate] preflight")
         .contains("[gate] running")
@@ -264,7 +267,9 @@ class SandboxGateTest {
     awaitHealthy();
     Gate gate = wrap(common("cleanup-unpaid"), List.of("true"));
     assertThat(gate.exit()).as(gate.err()).isEqualTo(1);
-    assertThat(gate.out()).contains("INEFFECTIVE: Namespace canary-hooli (hooli) not removed");
+    assertThat(gate.out())
+        .contains("  - INEFFECTIVE: bait tenant hooli matches mustRemove")
+        .contains("      not removed  Namespace canary-hooli\n");
   }
 
   @Test
