@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stagingcanary.config.CanaryProperties;
+import io.stagingcanary.config.PropertiesBinding;
 import io.stagingcanary.maintenance.MaintenanceProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
 
 /** Binding and validation of {@code canary.alerts.*}, {@code canary.maintenance.*}, public URL. */
@@ -30,13 +28,7 @@ class AlertsPropertiesTest {
 
   @TempDir Path directory;
 
-  private final ApplicationContextRunner runner =
-      new ApplicationContextRunner()
-          .withConfiguration(
-              AutoConfigurations.of(
-                  ConfigurationPropertiesAutoConfiguration.class,
-                  ValidationAutoConfiguration.class))
-          .withUserConfiguration(Config.class, pathBinding());
+  private final ApplicationContextRunner runner = PropertiesBinding.of(Config.class, pathBinding());
 
   /** The agent's Path converter (package-private in config). */
   static Class<?> pathBinding() {

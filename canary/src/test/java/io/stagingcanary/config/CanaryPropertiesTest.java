@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
 
 /** Binding and validation of {@code canary.*}: a wrong setting names the property. */
@@ -19,13 +16,7 @@ class CanaryPropertiesTest {
   @org.springframework.context.annotation.Import(PathBinding.class)
   static class Config {}
 
-  private final ApplicationContextRunner runner =
-      new ApplicationContextRunner()
-          .withConfiguration(
-              AutoConfigurations.of(
-                  ConfigurationPropertiesAutoConfiguration.class,
-                  ValidationAutoConfiguration.class))
-          .withUserConfiguration(Config.class);
+  private final ApplicationContextRunner runner = PropertiesBinding.of(Config.class);
 
   @Test
   void defaultsAreUsable() {

@@ -2,15 +2,13 @@ package io.stagingcanary.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stagingcanary.config.PropertiesBinding;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
 
@@ -21,13 +19,7 @@ class DataPropertiesTest {
   @EnableConfigurationProperties(DataProperties.class)
   static class Config {}
 
-  private final ApplicationContextRunner runner =
-      new ApplicationContextRunner()
-          .withConfiguration(
-              AutoConfigurations.of(
-                  ConfigurationPropertiesAutoConfiguration.class,
-                  ValidationAutoConfiguration.class))
-          .withUserConfiguration(Config.class);
+  private final ApplicationContextRunner runner = PropertiesBinding.of(Config.class);
 
   @Test
   void defaults() {

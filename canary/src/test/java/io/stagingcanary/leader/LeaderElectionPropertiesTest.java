@@ -2,14 +2,12 @@ package io.stagingcanary.leader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stagingcanary.config.PropertiesBinding;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
 
 /** Binding and validation of {@code canary.leader-election.*}, and which replica identity wins. */
@@ -19,13 +17,7 @@ class LeaderElectionPropertiesTest {
   @EnableConfigurationProperties(LeaderElectionProperties.class)
   static class Config {}
 
-  private final ApplicationContextRunner runner =
-      new ApplicationContextRunner()
-          .withConfiguration(
-              AutoConfigurations.of(
-                  ConfigurationPropertiesAutoConfiguration.class,
-                  ValidationAutoConfiguration.class))
-          .withUserConfiguration(Config.class);
+  private final ApplicationContextRunner runner = PropertiesBinding.of(Config.class);
 
   @Test
   void offByDefaultWithClientGoTimings() {
@@ -128,11 +120,7 @@ class LeaderElectionPropertiesTest {
 
   @Test
   void leaderElectionOnTheEmbeddedH2StoreIsRefusedNamingTheProperty() {
-    new ApplicationContextRunner()
-        .withConfiguration(
-            AutoConfigurations.of(
-                ConfigurationPropertiesAutoConfiguration.class, ValidationAutoConfiguration.class))
-        .withUserConfiguration(Config.class, LeaseLeadershipConfiguration.class)
+    PropertiesBinding.of(Config.class, LeaseLeadershipConfiguration.class)
         .withBean(java.time.Clock.class, java.time.Clock::systemUTC)
         .withBean(
             io.fabric8.kubernetes.client.KubernetesClient.class,

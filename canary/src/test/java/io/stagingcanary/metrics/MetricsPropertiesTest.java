@@ -2,13 +2,11 @@ package io.stagingcanary.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stagingcanary.config.PropertiesBinding;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
 
 /** Binding and validation of {@code canary.metrics.*}. */
@@ -18,13 +16,7 @@ class MetricsPropertiesTest {
   @EnableConfigurationProperties(MetricsProperties.class)
   static class Config {}
 
-  private final ApplicationContextRunner runner =
-      new ApplicationContextRunner()
-          .withConfiguration(
-              AutoConfigurations.of(
-                  ConfigurationPropertiesAutoConfiguration.class,
-                  ValidationAutoConfiguration.class))
-          .withUserConfiguration(Config.class);
+  private final ApplicationContextRunner runner = PropertiesBinding.of(Config.class);
 
   @Test
   void defaultBucketsCoverTheTargets() {
