@@ -30,7 +30,8 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -42,7 +43,7 @@ import org.springframework.stereotype.Component;
  * returns. A refusal (4xx other than 408/429) marks the entry failed with the answer.
  */
 @Component
-class OutboxWorker implements InitializingBean, DisposableBean {
+class OutboxWorker implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxWorker.class);
 
@@ -134,8 +135,9 @@ class OutboxWorker implements InitializingBean, DisposableBean {
     metrics.bindOutboxPending(outbox::countPending);
   }
 
-  @Override
-  public void afterPropertiesSet() {
+  /** Starts delivering once the application is ready: after Flyway created the outbox table. */
+  @EventListener(ApplicationReadyEvent.class)
+  public void start() {
     long every = delivery.pollInterval().toMillis();
     for (Lane lane : lanes) {
       lane.executor.scheduleWithFixedDelay(

@@ -94,7 +94,7 @@ public final class AlertingHarness implements AutoCloseable {
 
   /** Starts delivering. */
   public void start() {
-    worker.afterPropertiesSet();
+    worker.start();
   }
 
   public long pending() {
