@@ -200,7 +200,7 @@ public final class Demo {
                   + " opened "
                   + detectedMs
                   + " ms after the tool began deleting: "
-                  + incident.path("headline").asText());
+                  + shortHeadline(incident));
           printAlerts();
         }
         await(
@@ -239,6 +239,7 @@ public final class Demo {
                 + " (kubeconfig "
                 + dataDir.resolve("kubeconfig")
                 + "); Ctrl-C stops it.");
+        waitForShutdown();
       } else {
         close(context);
       }
@@ -258,7 +259,8 @@ public final class Demo {
     properties.put("canary.runs.settle", "2s");
     properties.put("canary.reseed.mode", "after-incident");
     properties.put("logging.file.name", dataDir.resolve("agent.log").toAbsolutePath().toString());
-    properties.put("logging.threshold.console", "WARN");
+    // The agent logs to agent.log only: the console is the demo's own account.
+    properties.put("logging.threshold.console", "OFF");
     properties.putAll(options.properties());
     SpringApplication app = new SpringApplication(application);
     app.setAdditionalProfiles("sandbox");
@@ -377,10 +379,7 @@ public final class Demo {
     for (JsonNode incident : get("api/v1/incidents")) {
       if (Instant.parse(incident.path("openedAt").asText()).isAfter(since.minusSeconds(1))) {
         out.println(
-            "incident "
-                + incident.path("id").asText()
-                + " recorded: "
-                + incident.path("headline").asText());
+            "incident " + incident.path("id").asText() + " recorded: " + shortHeadline(incident));
         timeline.add(
             Instant.parse(incident.path("openedAt").asText()),
             "incident " + incident.path("id").asText() + " recorded the bait removal");
@@ -406,6 +405,12 @@ public final class Demo {
                 + " alert recorded in the outbox as suppressed)"
             : paged + " SentinelLoss alerts paged for the bait removal");
     expect(paged == 0, "the fixed run's bait removal pages nobody");
+  }
+
+  private static String shortHeadline(JsonNode incident) {
+    String headline = incident.path("headline").asText();
+    int detail = headline.indexOf(" — ");
+    return detail < 0 ? headline : headline.substring(0, detail);
   }
 
   private void printTenants() {
@@ -516,6 +521,15 @@ public final class Demo {
         Config.fromKubeconfig(
             null, Files.readString(kubeconfig), kubeconfig.toAbsolutePath().toString());
     return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** Blocks until the JVM is stopped (Ctrl-C); Spring's shutdown hook closes the agent. */
+  private static void waitForShutdown() {
+    try {
+      new java.util.concurrent.CountDownLatch(1).await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void close(ConfigurableApplicationContext context) {
