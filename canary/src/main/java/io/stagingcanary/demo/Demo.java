@@ -304,7 +304,7 @@ public final class Demo {
       String verdict = String.valueOf(completed.get("verdict"));
       out.println();
       out.println(runs.report(begun.id(), "text").strip());
-      timeline.add("gate verdict " + verdict + " for " + label);
+      timeline.add(storedAt(completed), "gate verdict " + verdict + " for " + label);
       return new Step(begun.id(), verdict, started);
     } catch (RunsClient.RunsException e) {
       throw new DemoFailure("the runs API failed (" + e.problem() + "): " + e.getMessage());
@@ -405,6 +405,15 @@ public final class Demo {
                 + " alert recorded in the outbox as suppressed)"
             : paged + " SentinelLoss alerts paged for the bait removal");
     expect(paged == 0, "the fixed run's bait removal pages nobody");
+  }
+
+  /** When the agent stored the verdict (the report is printed a little later). */
+  private static Instant storedAt(Map<String, Object> completed) {
+    try {
+      return Instant.parse(String.valueOf(completed.get("completedAt")));
+    } catch (java.time.format.DateTimeParseException e) {
+      return Instant.now();
+    }
   }
 
   private static String shortHeadline(JsonNode incident) {

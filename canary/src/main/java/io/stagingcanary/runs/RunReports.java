@@ -63,12 +63,28 @@ final class RunReports {
   static String summary(Judged j) {
     String base = j.verdict().name() + ": " + j.run().tool() + " " + j.run().version();
     if (j.verdict() instanceof Verdict.Fail f) {
-      return base
-          + " broke "
-          + f.violations().size()
-          + " rule(s): "
-          + f.violations().get(0).describe()
-          + (f.violations().size() > 1 ? " (and " + (f.violations().size() - 1) + " more)" : "");
+      Map<Violation.Rule, java.util.TreeSet<String>> tenants =
+          new java.util.EnumMap<>(Violation.Rule.class);
+      Map<Violation.Rule, Integer> counts = new java.util.EnumMap<>(Violation.Rule.class);
+      for (Violation v : f.violations()) {
+        counts.merge(v.rule(), 1, Integer::sum);
+        java.util.TreeSet<String> names =
+            tenants.computeIfAbsent(v.rule(), r -> new java.util.TreeSet<>());
+        if (v.tenant() != null) {
+          names.add(v.tenant());
+        }
+      }
+      List<String> parts = new ArrayList<>();
+      counts.forEach(
+          (rule, count) ->
+              parts.add(
+                  rule
+                      + " x"
+                      + count
+                      + (tenants.get(rule).isEmpty()
+                          ? ""
+                          : " (tenants " + String.join(", ", tenants.get(rule)) + ")")));
+      return base + " broke " + f.violations().size() + " rule(s): " + String.join("; ", parts);
     }
     if (j.verdict() instanceof Verdict.Error e) {
       return base + " could not be judged: " + e.reason();

@@ -194,5 +194,9 @@ class RunReportsTest {
                 + "  - MAX_REMOVED_FRACTION: run removed 2 of 2 sentinels (100%) — maxRemovedFraction"
                 + " is 0.1\n");
     assertThat(text.split(java.util.regex.Pattern.quote(why), -1)).hasSize(2);
+    assertThat(RunReports.summary(judged(fail, List.of())))
+        .startsWith("FAIL: cleanup-unpaid ")
+        .endsWith(
+            " broke 3 rule(s): OUTSIDE_BLAST_RADIUS x2 (tenants acme); MAX_REMOVED_FRACTION x1");
   }
 }
