@@ -3,6 +3,7 @@ package io.stagingcanary.data;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stagingcanary.cluster.ClusterIdentity;
+import io.stagingcanary.concurrency.Calls;
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.data.DataRecord.CheckState;
 import io.stagingcanary.data.DataRecord.WriteState;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -447,17 +447,7 @@ public class DataIntegrity implements ExtraDegradations, DisposableBean {
   }
 
   private <T> T call(Callable<T> work) {
-    try {
-      return executor.submit(work).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
+    return Calls.on(executor, work);
   }
 
   private void guarded(Runnable work) {

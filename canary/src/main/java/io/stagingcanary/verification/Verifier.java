@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stagingcanary.cluster.ClusterIdentity;
+import io.stagingcanary.concurrency.Calls;
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.diff.Diff;
 import io.stagingcanary.diff.DiffResult;
@@ -50,7 +51,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -662,17 +662,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   }
 
   private <T> T call(Callable<T> work) {
-    try {
-      return executor.submit(work).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
+    return Calls.on(executor, work);
   }
 
   private void guarded(Runnable work) {
