@@ -481,17 +481,17 @@ public class RunService implements ReseedHold {
    */
   private Settled settle(Duration quiet) {
     Instant deadline = clock.instant().plus(properties.settleMax());
-    Snapshot last = snapshot();
+    Snapshot last = listed();
     String fingerprint = fingerprint(last);
     Instant quietSince = clock.instant();
     while (true) {
       Instant now = clock.instant();
       boolean terminating = terminating(last);
       if (!terminating && Duration.between(quietSince, now).compareTo(quiet) >= 0) {
-        return new Settled(last, true);
+        return new Settled(confirmAbsent(last), true);
       }
       if (!now.isBefore(deadline)) {
-        return new Settled(last, false);
+        return new Settled(confirmAbsent(last), false);
       }
       Duration pause = POLL;
       Duration remaining = quiet.minus(Duration.between(quietSince, now));
@@ -499,7 +499,7 @@ public class RunService implements ReseedHold {
         pause = remaining;
       }
       sleep(pause);
-      Snapshot next = snapshot();
+      Snapshot next = listed();
       String nextPrint = fingerprint(next);
       if (!nextPrint.equals(fingerprint)) {
         fingerprint = nextPrint;
@@ -540,20 +540,29 @@ public class RunService implements ReseedHold {
 
   /** A label-selected LIST per kind, then a look without the selector for apparent losses. */
   private Snapshot snapshot() {
-    Map<ResourceKey, KindSpec> kinds = new LinkedHashMap<>();
+    return confirmAbsent(listed());
+  }
+
+  /**
+   * A label-selected LIST per kind: enough to see whether the cluster is still changing (a stripped
+   * label stays absent here), without a GET per apparent loss on every settle poll.
+   */
+  private Snapshot listed() {
     Set<KindSpec> distinct = new LinkedHashSet<>();
     for (SentinelFixture s : fixtures.sentinels()) {
-      kinds.put(s.key(), s.kindSpec());
       distinct.add(s.kindSpec());
     }
-    Snapshot listed = inventory.list(List.copyOf(distinct)).snapshot();
+    return inventory.list(List.copyOf(distinct)).snapshot();
+  }
+
+  /** Looks again, without the selector, at what the label-selected view does not show. */
+  private Snapshot confirmAbsent(Snapshot listed) {
     Map<ResourceKey, KindSpec> absent = new LinkedHashMap<>();
-    kinds.forEach(
-        (key, kind) -> {
-          if (listed.observes(key) && listed.get(key) == null) {
-            absent.put(key, kind);
-          }
-        });
+    for (SentinelFixture s : fixtures.sentinels()) {
+      if (listed.observes(s.key()) && listed.get(s.key()) == null) {
+        absent.put(s.key(), s.kindSpec());
+      }
+    }
     return absent.isEmpty() ? listed : inventory.confirmAbsent(listed, absent).snapshot();
   }
 
