@@ -1,13 +1,15 @@
 package io.stagingcanary.gate;
 
 import java.io.IOException;
-import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -16,7 +18,8 @@ import java.util.Map;
 
 /**
  * A JDK-only client of the agent's runs API ({@code /api/v1/runs}): begin, complete, report.
- * Reusable by any command of the jar; it never boots Spring.
+ * Reusable by any command of the jar; it never boots Spring. No message it produces contains the
+ * token.
  */
 public final class RunsClient {
 
@@ -39,7 +42,9 @@ public final class RunsClient {
 
   /** Why a call failed. */
   public enum Problem {
-    /** Connection refused, DNS, timeout. */
+    /** The server's host name does not resolve. */
+    UNKNOWN_HOST,
+    /** Connection refused, no route, timeout. */
     UNREACHABLE,
     /** 401 or 403. */
     AUTH,
@@ -89,6 +94,20 @@ public final class RunsClient {
       String policy,
       boolean allowUnhealthyBaseline) {}
 
+  /** Resolves the server's host name, so an unknown host is named before any run is opened. */
+  public void resolve() throws RunsException {
+    String host = server.getHost();
+    if (host == null || host.isBlank()) {
+      throw new RunsException(Problem.UNKNOWN_HOST, 0, "no host in " + server, null);
+    }
+    try {
+      InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new RunsException(
+          Problem.UNKNOWN_HOST, 0, "unknown host '" + host + "' (from " + server + ")", null);
+    }
+  }
+
   public Begun begin(BeginRequest request) throws RunsException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("tool", request.tool());
@@ -107,12 +126,17 @@ public final class RunsClient {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("exitCode", exitCode);
     body.put("settle", settle == null ? null : settle.toMillis() + "ms");
-    return object(send("POST", "api/v1/runs/" + runId + "/complete", MiniJson.write(body)));
+    return object(
+        send("POST", "api/v1/runs/" + segment(runId) + "/complete", MiniJson.write(body)));
   }
 
   /** A report: {@code json}, {@code markdown}, {@code text} or {@code junit}. */
   public String report(String runId, String format) throws RunsException {
-    return send("GET", "api/v1/runs/" + runId + "/report?format=" + format, null);
+    return send("GET", "api/v1/runs/" + segment(runId) + "/report?format=" + format, null);
+  }
+
+  private static String segment(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private Map<String, Object> object(String body) throws RunsException {
@@ -132,7 +156,13 @@ public final class RunsClient {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(server.resolve(path)).timeout(timeout).header("Accept", "*/*");
     if (token != null && !token.isBlank()) {
-      request.header("Authorization", "Bearer " + token.strip());
+      try {
+        request.header("Authorization", "Bearer " + token.strip());
+      } catch (IllegalArgumentException e) {
+        // The JDK's message quotes the header value: never show it.
+        throw new RunsException(
+            Problem.AUTH, 0, "the API token has characters an HTTP header cannot carry", null);
+      }
     }
     if (json == null) {
       request.GET();
@@ -145,14 +175,19 @@ public final class RunsClient {
     try {
       response =
           http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (HttpConnectTimeoutException | ConnectException e) {
-      throw new RunsException(
-          Problem.UNREACHABLE, 0, "cannot connect to " + server + ": " + message(e), null);
     } catch (HttpTimeoutException e) {
       throw new RunsException(
           Problem.UNREACHABLE, 0, "no answer from " + server + " within " + timeout, null);
     } catch (IOException e) {
-      throw new RunsException(Problem.UNREACHABLE, 0, server + ": " + message(e), null);
+      if (unresolved(e)) {
+        throw new RunsException(
+            Problem.UNKNOWN_HOST, 0, "unknown host '" + server.getHost() + "'", null);
+      }
+      throw new RunsException(
+          Problem.UNREACHABLE, 0, "cannot connect to " + server + ": " + redact(message(e)), null);
+    } catch (IllegalArgumentException e) {
+      throw new RunsException(
+          Problem.HTTP, 0, "cannot send the request: " + redact(message(e)), null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RunsException(Problem.UNREACHABLE, 0, "interrupted", null);
@@ -176,18 +211,54 @@ public final class RunsClient {
             ? Problem.AUTH
             : status == 409 && path.equals("api/v1/runs") ? Problem.PREFLIGHT : Problem.HTTP;
     throw new RunsException(
-        kind, status, method + " /" + path + ": HTTP " + status + ": " + detail, problem);
+        kind,
+        status,
+        method + " /" + path + ": HTTP " + status + ": " + redact(oneLine(detail)),
+        problem);
   }
 
-  private static String message(Exception e) {
-    if (e instanceof ConnectException) {
-      return "connection refused or no route (" + e.getClass().getSimpleName() + ")";
+  /** The message with the token, if it appears, replaced. */
+  String redact(String message) {
+    if (message == null || token == null || token.isBlank()) {
+      return message;
     }
-    Throwable t = e;
-    while (t.getCause() != null && t.getMessage() == null) {
-      t = t.getCause();
+    return message.replace(token.strip(), "[token]");
+  }
+
+  private static String oneLine(String text) {
+    String line = text == null ? "" : text.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    return line.length() > 500 ? line.substring(0, 500) + "..." : line;
+  }
+
+  private static boolean unresolved(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+        return true;
+      }
     }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return false;
+  }
+
+  /** The innermost message: the JDK wraps "Connection refused" in message-less exceptions. */
+  private static String message(Throwable e) {
+    String message = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage();
+      }
+    }
+    if (message != null) {
+      return message;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.NoRouteToHostException) {
+        return "no route to host";
+      }
+      if (t instanceof java.net.ConnectException) {
+        return "connection refused";
+      }
+    }
+    return e.getClass().getSimpleName();
   }
 
   /** The list of maps under a key, or an empty list. */

@@ -46,27 +46,43 @@ class GateCommandTest {
     assertThat(complete.exitCode).isEqualTo(3);
   }
 
+  static String problem(String... args) {
+    return GateCommand.Options.parse(args).problem;
+  }
+
   @Test
   void namesWhatIsWrong() {
-    assertThatThrownBy(() -> GateCommand.Options.parse(new String[] {"--tool", "t"}))
-        .hasMessageContaining("--server");
-    assertThatThrownBy(
-            () ->
-                GateCommand.Options.parse(
-                    new String[] {"--server", "ftp://x", "--tool", "t", "--tool-version", "1"}))
-        .hasMessageContaining("http(s) URL");
-    assertThatThrownBy(
-            () ->
-                GateCommand.Options.parse(
-                    new String[] {"--server", "http://x", "--tool", "t", "--tool-version", "1"}))
-        .hasMessageContaining("no command");
+    assertThat(problem("--tool", "t")).contains("--server");
+    assertThat(problem("--server", "ftp://x", "--tool", "t", "--tool-version", "1"))
+        .contains("http(s) URL");
+    assertThat(problem("--server", "http://x", "--tool", "t", "--tool-version", "1"))
+        .contains("no command");
     assertThatThrownBy(() -> GateCommand.Options.duration("--settle", "soon"))
         .hasMessageContaining("--settle needs a duration");
-    assertThatThrownBy(() -> GateCommand.Options.parse(new String[] {"complete"}))
-        .hasMessageContaining("RUN_ID");
-    assertThatThrownBy(
-            () -> GateCommand.Options.parse(new String[] {"--server", "http://x", "--bogus", "1"}))
-        .hasMessageContaining("unknown option --bogus");
+    assertThat(problem("complete")).contains("RUN_ID");
+    assertThat(problem("complete", "a b", "--server", "http://x"))
+        .contains("'a b' is not a run id");
+    assertThat(problem("--server", "http://x", "--bogus", "1")).isEqualTo("unknown option --bogus");
+    assertThat(problem("--server", "http://x", "--bogus")).isEqualTo("unknown option --bogus");
+    assertThat(problem("--server", "http://x", "--tool")).isEqualTo("--tool needs a value");
+    assertThat(problem("--server", "http://x", "--help=yes")).isEqualTo("--help takes no value");
+    assertThat(problem("--server", "http://x", "cleanup"))
+        .contains("unexpected argument 'cleanup'");
+    assertThat(problem("--server", "http://a b", "--tool", "t", "--tool-version", "1"))
+        .contains("is not a URL");
+    assertThat(problem("--server", "http://x", "--timeout", "0s")).contains("more than 0s");
+    assertThat(problem("--server", "http://x", "--timeout", "-1s")).contains("more than 0s");
+    assertThat(problem("--server", "http://x", "--settle", "-5s")).contains("0s or more");
+    assertThat(problem("--server", "http://x", "--settle", "-PT5S")).contains("0s or more");
+    assertThat(problem("--server", "http://x", "--exit-code", "-1")).contains("0 or more");
+  }
+
+  @Test
+  void aProblemStillKeepsTheReportPathsParsedAfterIt() {
+    GateCommand.Options o =
+        GateCommand.Options.parse(new String[] {"--timeout", "0s", "--junit", "r.xml"});
+    assertThat(o.problem).contains("--timeout");
+    assertThat(o.junit).hasToString("r.xml");
   }
 
   @Test
