@@ -112,6 +112,19 @@ public class JdbcRunStore implements RunStore {
   }
 
   @Override
+  public List<ToolRun> runningSince(String clusterId, Instant startedBefore) {
+    return jdbc.sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM tool_run WHERE cluster_id = :clusterId AND run_status = 'RUNNING'"
+                + " AND started_at < :before ORDER BY started_at, run_id")
+        .param("clusterId", clusterId)
+        .param("before", utc(startedBefore))
+        .query(JdbcRunStore::toRun)
+        .list();
+  }
+
+  @Override
   public void insertDeployment(Deployment d) {
     jdbc.sql(
             "INSERT INTO tool_deployment ("

@@ -166,6 +166,11 @@ final class RunReports {
     if (j.verdict() instanceof Verdict.Error e) {
       out.append("**Could not judge:** ").append(cell(e.reason())).append("\n\n");
     }
+    if (j.run().exitCode() != null && j.run().exitCode() != 0) {
+      out.append("**The command failed:** it exited with ")
+          .append(j.run().exitCode())
+          .append(".\n\n");
+    }
     if (j.verdict() instanceof Verdict.Fail f) {
       out.append(
           "| Rule | Sentinel | Tenant | What happened | Why |\n| --- | --- | --- | --- | --- |\n");
@@ -322,6 +327,21 @@ final class RunReports {
       errors++;
     } else {
       cases.add(testcase(suite, "sentinels outside the blast radius survived", null));
+    }
+    Integer exitCode = run.exitCode();
+    if (exitCode != null && exitCode != 0) {
+      // The tool failed (the gate exits 3 on a PASS): CI must not show every test passing.
+      String message = "the command exited with " + exitCode;
+      cases.add(
+          testcase(
+              suite,
+              "command",
+              "<failure message=\""
+                  + attr(message)
+                  + "\" type=\"COMMAND_FAILED\">"
+                  + body(message)
+                  + "</failure>"));
+      failures++;
     }
     Instant start = run.startedAt();
     Duration took =

@@ -296,6 +296,51 @@ public class RunService implements ReseedHold {
     }
   }
 
+  /**
+   * Expires the runs nobody completed within {@code canary.runs.max-duration} (a CI job killed
+   * before {@code gate complete}, an agent restarted mid-run): each is stored with an {@code ERROR}
+   * verdict and the reason, which ends its hold on re-seeding. Only the leader expires.
+   *
+   * @return the runs expired now
+   */
+  public List<ToolRun> expireOverdue() {
+    if (!leadership.isLeader()) {
+      return List.of();
+    }
+    Optional<ClusterIdentity> cluster = verifier.cluster();
+    if (cluster.isEmpty()) {
+      return List.of();
+    }
+    Duration limit = properties.maxDuration();
+    List<ToolRun> expired = new ArrayList<>();
+    for (ToolRun overdue : store.runningSince(cluster.get().id(), clock.instant().minus(limit))) {
+      Object lock = locks.computeIfAbsent(overdue.id(), k -> new Object());
+      synchronized (lock) {
+        ToolRun stored = store.find(overdue.id()).orElse(overdue);
+        if (stored.completed()) {
+          continue;
+        }
+        String reason =
+            "expired: nobody completed the run within canary.runs.max-duration ("
+                + limit.toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+                + "); the gate or Job that began it never called complete";
+        log.warn(
+            "Run {} of {} {} (started {}) expired: nobody completed it within {}",
+            stored.id(),
+            stored.tool(),
+            stored.version(),
+            stored.startedAt(),
+            limit);
+        expired.add(
+            store(
+                new Judgement(stored, new Verdict.Error(reason), null, null, Duration.ZERO, true),
+                null,
+                cluster.get()));
+      }
+    }
+    return expired;
+  }
+
   private record Judgement(
       ToolRun run,
       Verdict verdict,

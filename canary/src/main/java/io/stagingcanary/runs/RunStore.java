@@ -22,6 +22,9 @@ public interface RunStore {
 
   Optional<ToolRun> findByJobUid(String jobUid);
 
+  /** Runs still {@code RUNNING} that started before {@code startedBefore}, oldest first. */
+  List<ToolRun> runningSince(String clusterId, Instant startedBefore);
+
   /** A recorded ops-tool deployment (image change). */
   record Deployment(
       String id,

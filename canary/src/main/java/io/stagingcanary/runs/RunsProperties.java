@@ -18,7 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param policyReloadInterval how often policy files are checked for changes
  * @param watchNamespaces namespaces whose ops-tool Jobs, CronJobs and Deployments are bracketed
  * @param jobPollInterval how often those namespaces are listed
- * @param maxDuration after this long an uncompleted run no longer holds re-seeding back
+ * @param maxDuration after this long a run nobody completed is expired: stored with an {@code
+ *     ERROR} verdict and the reason, and it no longer holds re-seeding back
  */
 @Validated
 @ConfigurationProperties("canary.runs")
@@ -51,6 +52,11 @@ public record RunsProperties(
     Duration min = Duration.ofMillis(100);
     return (policyReloadInterval == null || policyReloadInterval.compareTo(min) >= 0)
         && (jobPollInterval == null || jobPollInterval.compareTo(min) >= 0);
+  }
+
+  @AssertTrue(message = "canary.runs.max-duration must be at least 1s")
+  public boolean isMaxDurationValid() {
+    return maxDuration == null || maxDuration.compareTo(Duration.ofSeconds(1)) >= 0;
   }
 
   /** The policies folder. */

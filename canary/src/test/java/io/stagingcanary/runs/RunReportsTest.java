@@ -128,6 +128,39 @@ class RunReportsTest {
   }
 
   @Test
+  void aPassOfACommandThatFailedHasAFailingTestCaseForTheCommand() throws Exception {
+    ToolRun failedCommand =
+        run("PASS").complete("PASS", T0.plusSeconds(42), 4, 0, "h", null, null, null, null);
+    RunReports.Judged judged =
+        new RunReports.Judged(
+            failedCommand,
+            new Verdict.Pass(List.of()),
+            diff,
+            List.of(),
+            Duration.ofSeconds(5),
+            true,
+            "staging");
+
+    Document xml = JunitSchema.validate(RunReports.junit(judged, "ok"));
+
+    assertThat(xml.getElementsByTagName("testcase").getLength()).isEqualTo(2);
+    NodeList failures = xml.getElementsByTagName("failure");
+    assertThat(failures.getLength()).isEqualTo(1);
+    assertThat(((Element) failures.item(0)).getAttribute("message"))
+        .isEqualTo("the command exited with 4");
+    assertThat(((Element) xml.getElementsByTagName("testsuite").item(0)).getAttribute("failures"))
+        .isEqualTo("1");
+    assertThat(RunReports.markdown(judged)).contains("**The command failed:** it exited with 4.");
+    assertThat(
+            JunitSchema.validate(
+                    RunReports.junit(judged(new Verdict.Pass(List.of()), List.of()), "ok"))
+                .getElementsByTagName("failure")
+                .getLength())
+        .as("exit code 0: no failure")
+        .isZero();
+  }
+
+  @Test
   void theSchemaRejectsWhatCiServersWouldMisread() {
     assertThatThrownBy(
             () ->

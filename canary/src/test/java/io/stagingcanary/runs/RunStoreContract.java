@@ -109,6 +109,14 @@ abstract class RunStoreContract {
         .containsExactly("b", "a");
     assertThat(store.overlapping("cluster", T0.plusSeconds(11), T0.plusSeconds(15))).isEmpty();
     assertThat(store.findByJobUid("uid-1")).map(ToolRun::job).contains(job);
+    assertThat(store.runningSince("cluster", T0.plusSeconds(31)))
+        .as("running and started before: oldest first, never a completed run")
+        .extracting(ToolRun::id)
+        .containsExactly("b", "c");
+    assertThat(store.runningSince("cluster", T0.plusSeconds(30)))
+        .extracting(ToolRun::id)
+        .containsExactly("b");
+    assertThat(store.runningSince("other", T0.plusSeconds(60))).isEmpty();
   }
 
   @Test

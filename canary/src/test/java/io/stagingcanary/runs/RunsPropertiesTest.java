@@ -75,4 +75,23 @@ class RunsPropertiesTest {
                     .hasMessageContaining(
                         "canary.runs.policy-reload-interval and canary.runs.job-poll-interval"));
   }
+
+  @Test
+  void aMaxDurationBelowOneSecondNamesTheProperty() {
+    runner
+        .withPropertyValues("canary.runs.max-duration=500ms")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("canary.runs.max-duration must be at least 1s"));
+  }
+
+  @Test
+  void expiryIsCheckedEveryTenthOfTheLimitBetween100msAndAMinute() {
+    assertThat(RunExpiry.checkInterval(Duration.ofSeconds(8))).isEqualTo(Duration.ofMillis(800));
+    assertThat(RunExpiry.checkInterval(Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(100));
+    assertThat(RunExpiry.checkInterval(Duration.ofHours(2))).isEqualTo(Duration.ofMinutes(1));
+  }
 }

@@ -1,0 +1,70 @@
+package io.stagingcanary.runs;
+
+import io.stagingcanary.seeding.SeedingCompleted;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Ends runs nobody completes: from the first seeding on, every {@code canary.runs.max-duration} /
+ * 10 (at most every minute) the leader stores each run older than the limit with an {@code ERROR}
+ * verdict ({@link RunService#expireOverdue()}).
+ */
+@Component
+class RunExpiry implements DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(RunExpiry.class);
+
+  private final RunService runs;
+  private final Duration every;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "canary-run-expiry");
+            t.setDaemon(true);
+            return t;
+          });
+
+  RunExpiry(RunService runs, RunsProperties properties) {
+    this.runs = runs;
+    this.every = checkInterval(properties.maxDuration());
+  }
+
+  /** A tenth of the limit, between 100 ms and one minute. */
+  static Duration checkInterval(Duration maxDuration) {
+    Duration tenth = maxDuration.dividedBy(10);
+    if (tenth.compareTo(Duration.ofMillis(100)) < 0) {
+      return Duration.ofMillis(100);
+    }
+    return tenth.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : tenth;
+  }
+
+  @EventListener
+  public void onSeeded(SeedingCompleted completed) {
+    if (started.compareAndSet(false, true)) {
+      executor.scheduleWithFixedDelay(
+          this::expireSafely, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void expireSafely() {
+    try {
+      runs.expireOverdue();
+    } catch (RuntimeException e) {
+      log.warn("Expiring overdue runs failed, will retry in {}: {}", every, e.getMessage());
+    }
+  }
+
+  @Override
+  public void destroy() {
+    executor.shutdownNow();
+  }
+}
