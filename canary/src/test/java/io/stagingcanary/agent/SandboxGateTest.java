@@ -274,11 +274,19 @@ class SandboxGateTest {
 
   @Test
   @Order(4)
-  void aFailedCommandThatViolatedNothingExitsThree() {
-    Gate gate = wrap(common("report-only"), List.of("sh", "-c", "echo working; exit 4"));
+  void aFailedCommandThatViolatedNothingExitsThree() throws Exception {
+    Path junit = reports.resolve("junit.xml");
+    Gate gate =
+        wrap(
+            common("report-only", "--junit", junit.toString()),
+            List.of("sh", "-c", "echo working; exit 4"));
     assertThat(gate.exit()).as(gate.err()).isEqualTo(3);
     assertThat(gate.out()).contains("Verdict PASS for report-only 2.4.0");
     assertThat(gate.err()).contains("command exited with 4");
+    Document xml = JunitSchema.validate(Files.readString(junit));
+    assertThat(xml.getElementsByTagName("failure").getLength())
+        .as("CI must not show every test passing when the tool failed")
+        .isEqualTo(1);
   }
 
   @Test
@@ -514,6 +522,43 @@ class SandboxGateTest {
     assertThat(http().get("/api/v1/runs/" + first + "/report?format=pdf").status()).isEqualTo(400);
     assertThat(http().get("/api/v1/runs/" + first + "/report?format=text").body())
         .startsWith("Verdict PASS for report-only 1");
+  }
+
+  @Test
+  @Order(12)
+  void aCommentedTokenFilePassesAndNoOutputEverShowsTheToken() throws Exception {
+    awaitHealthy();
+    Path commented = reports.resolve("commented-token");
+    Files.writeString(commented, "# canary token (agent format)\n\n" + token() + "\n");
+    List<String> options = new ArrayList<>(common("report-only"));
+    options.set(options.indexOf("--token-file") + 1, commented.toString());
+
+    Gate gate = wrap(options, List.of("true"));
+
+    assertThat(gate.exit()).as(gate.err()).isZero();
+    assertThat(gate.out() + gate.err()).doesNotContain(token());
+  }
+
+  @Test
+  @Order(13)
+  void setupErrorsLeaveNoRunningRunBehind() throws Exception {
+    awaitHealthy();
+    int before = http().get("/api/v1/runs?tool=report-only").json().size();
+    Path junit = reports.resolve("not-judged.xml");
+    for (String[] bad :
+        List.of(
+            new String[] {"--settle", "-5s"},
+            new String[] {"--timeout", "0s"},
+            new String[] {"--bogus"})) {
+      List<String> options = new ArrayList<>(common("report-only", bad));
+      options.addAll(List.of("--junit", junit.toString()));
+      Gate gate = wrap(options, List.of("true"));
+      assertThat(gate.exit()).as(gate.err()).isEqualTo(2);
+      JunitSchema.validate(Files.readString(junit));
+    }
+    var runs = http().get("/api/v1/runs?tool=report-only").json();
+    assertThat(runs.size()).as("no run was opened").isEqualTo(before);
+    runs.forEach(r -> assertThat(r.get("status").asText()).isEqualTo("COMPLETED"));
   }
 
   @Autowired io.stagingcanary.runs.RunStore runStore;
