@@ -169,13 +169,22 @@ public final class GateCommand {
   }
 
   private int wrap(RunsClient client, Options options, GateReports reports) {
+    // Installed before the run begins: a stop during 'begin' still completes the run it opened.
+    StopSignal signal = StopSignal.install(STOP_GRACE, options.timeout.plus(STOP_GRACE), err);
+    try {
+      return wrap(client, options, reports, signal);
+    } finally {
+      signal.finished();
+    }
+  }
+
+  private int wrap(RunsClient client, Options options, GateReports reports, StopSignal signal) {
     RunsClient.Begun begun;
     try {
       begun = start(client, options);
     } catch (RunsClient.RunsException e) {
       return notJudged(reports, options, null, e);
     }
-    StopSignal signal = StopSignal.install(STOP_GRACE, options.timeout.plus(STOP_GRACE), err);
     Integer exitCode = null;
     try {
       exitCode = runCommand(options, signal);
@@ -186,8 +195,6 @@ public final class GateCommand {
       err.println("gate: " + reason);
       closeQuietly(client, begun.id(), exitCode);
       return notJudged(reports, options, begun.id(), reason);
-    } finally {
-      signal.finished();
     }
   }
 
