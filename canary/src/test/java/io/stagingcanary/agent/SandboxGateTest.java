@@ -561,6 +561,44 @@ class SandboxGateTest {
     runs.forEach(r -> assertThat(r.get("status").asText()).isEqualTo("COMPLETED"));
   }
 
+  @Test
+  @Order(14)
+  void sigtermToTheGateStopsTheCommandAndLeavesNoRunningRun() throws Exception {
+    awaitHealthy();
+    Path pidFile = reports.resolve("command.pid");
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), "io.stagingcanary.gate.GateMain"));
+    command.addAll(common("report-only"));
+    command.set(command.indexOf("2.4.0"), "sigterm");
+    command.addAll(List.of("--", "sh", "-c", "echo $$ > '" + pidFile + "'; exec sleep 300"));
+    Process gate =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(reports.resolve("gate.log").toFile())
+            .start();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
+      ProcessHandle sleeper =
+          ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).orElseThrow();
+
+      gate.destroy(); // SIGTERM, as a cancelled CI job
+
+      assertThat(gate.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(gate.exitValue()).as(Files.readString(reports.resolve("gate.log"))).isEqualTo(143);
+      assertThat(sleeper.isAlive()).isFalse();
+      var run = http().get("/api/v1/runs?tool=report-only&limit=1").json().get(0);
+      assertThat(run.get("version").asText()).isEqualTo("sigterm");
+      assertThat(run.get("status").asText()).isEqualTo("COMPLETED");
+      assertThat(run.get("exitCode").asInt()).isEqualTo(143);
+    } finally {
+      io.stagingcanary.bench.Processes.stop(gate);
+    }
+  }
+
   @Autowired io.stagingcanary.runs.RunStore runStore;
   @Autowired io.micrometer.core.instrument.MeterRegistry meters;
   @Autowired io.stagingcanary.seeding.SeedingState seedingState;
