@@ -191,7 +191,7 @@ public final class GateCommand {
       return complete(client, options, reports, begun.id(), exitCode);
     } catch (RuntimeException e) {
       // The gate's own error: the run must not stay open (it would hold re-seeding back).
-      String reason = "the gate failed: " + e;
+      String reason = client.redact("the gate failed: " + e);
       err.println("gate: " + reason);
       closeQuietly(client, begun.id(), exitCode);
       return notJudged(reports, options, begun.id(), reason);
