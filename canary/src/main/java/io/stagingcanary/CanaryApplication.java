@@ -11,6 +11,6 @@ public class CanaryApplication {
 
   /** The jar's command line: the agent by default, or gate, demo, prune-users (see --help). */
   public static void main(String[] args) {
-    CanaryCommandLine.main(CanaryApplication.class, args);
+    CanaryCommandLine.execute(CanaryApplication.class, args);
   }
 }

@@ -52,12 +52,13 @@ public final class CanaryCommandLine {
   }
 
   /**
-   * The jar's {@code main}: runs the command and exits with its code, or returns while the agent
-   * runs.
+   * Called by the jar's {@code main}: runs the command and exits with its code, or returns while
+   * the agent runs. (Not named {@code main}: Spring Boot names the application after the innermost
+   * {@code main} on the stack, which must stay {@code CanaryApplication}.)
    *
    * @param application the agent's Spring Boot application class
    */
-  public static void main(Class<?> application, String[] args) {
+  public static void execute(Class<?> application, String[] args) {
     OptionalInt exit = new CanaryCommandLine(application, System.out, System.err).run(args);
     if (exit.isPresent()) {
       System.exit(exit.getAsInt());
@@ -142,7 +143,7 @@ public final class CanaryCommandLine {
   }
 
   private int version() {
-    out.println(BuildVersion.of(application).line());
+    out.println(BuildVersion.of(application.getClassLoader()).line());
     return EXIT_OK;
   }
 

@@ -7,6 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -168,6 +171,27 @@ class CanaryCommandLineTest {
         .isEqualTo("staging-canary 1.2.3 (built 2026-12-03T07:00:00Z)");
     assertThat(new BuildVersion(BuildVersion.UNKNOWN, null, null).line())
         .isEqualTo("staging-canary unknown");
+  }
+
+  @Test
+  void theCommitIsReadBesideTheBuildInfo(@TempDir Path classes) throws IOException {
+    Files.createDirectories(classes.resolve("META-INF"));
+    Files.writeString(
+        classes.resolve("META-INF/build-info.properties"),
+        "build.version=1.2.3\nbuild.time=2026-12-03T07\\:00\\:00Z\n");
+    Files.writeString(
+        classes.resolve("git.properties"), "git.commit.id.abbrev=abc1234\ngit.dirty=true\n");
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, null)) {
+      assertThat(BuildVersion.of(loader))
+          .isEqualTo(new BuildVersion("1.2.3", "abc1234-dirty", "2026-12-03T07:00:00Z"));
+    }
+  }
+
+  @Test
+  void withoutBuildInfoTheVersionIsUnknown(@TempDir Path classes) throws IOException {
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, null)) {
+      assertThat(BuildVersion.of(loader).line()).isEqualTo("staging-canary unknown");
+    }
   }
 
   private static Path buildInfo() {

@@ -91,7 +91,7 @@ class CommandLineJvmTest {
     }
     assertThat(run.out() + run.err())
         .doesNotContain("already in use")
-        .doesNotContain("Starting CanaryApplication");
+        .doesNotContainPattern("Starting \\w+ .*using Java");
   }
 
   private Run run(String... args) throws IOException, InterruptedException {
