@@ -38,7 +38,7 @@ public final class CanaryCommandLine {
           new Command(
               "prune-users",
               "the user-pruning ops tool the demo runs under the gate (a tool under test)",
-              "docs/exit-codes.md"),
+              "docs/cli.md"),
           new Command("help", "this text; 'help COMMAND' is 'COMMAND --help'", "docs/cli.md"));
 
   private final Class<?> application;
