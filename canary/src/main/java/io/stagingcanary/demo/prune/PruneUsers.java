@@ -56,7 +56,31 @@ public final class PruneUsers {
   static final int EXIT_USAGE = 2;
 
   private static final String USAGE =
-      "usage: prune-users --kubeconfig FILE --mode flawed|fixed [--selector S] [--dry-run]";
+      "usage: java -jar canary.jar prune-users --kubeconfig FILE --mode flawed|fixed"
+          + " [--selector S] [--dry-run]";
+
+  private static final String HELP =
+      USAGE
+          + """
+
+
+          Removes the users that never purchased anything, with their identities and the projects
+          they own. The ops tool of the 2017 replay ('demo'): a tool under test, not the agent; it
+          deletes through its own client.
+
+            --kubeconfig FILE   the cluster to prune (required)
+            --mode fixed        remove the users the selector matches and the projects each owns
+                                (requester annotation AND admin RoleBinding)
+            --mode flawed       the 2017 bug: only the selector's key reaches the API and projects
+                                are matched by label, so paying tenants are removed too
+            --selector S        the users to remove (default: purchased=false)
+            --dry-run           list what would be removed, remove nothing
+            -h, --help          print this text
+
+          Exit codes: 0 ran to the end (or listed, with --dry-run); 1 failed talking to the
+          cluster, or --mode fixed refused a selector that compares no value; 2 bad command line
+          or unreadable --kubeconfig.
+          """;
   private static final String REQUESTER = "openshift.io/requester";
   private static final ResourceDefinitionContext USERS =
       context("user.openshift.io", "User", "users");
@@ -83,6 +107,10 @@ public final class PruneUsers {
       err.println(USAGE);
       return EXIT_USAGE;
     }
+    if (options == null) {
+      out.print(HELP);
+      return EXIT_OK;
+    }
     Config config;
     try {
       config =
@@ -103,6 +131,7 @@ public final class PruneUsers {
     }
   }
 
+  /** The parsed command line; {@code null} when it asks for {@code --help}. */
   static Options parse(String[] args) {
     Path kubeconfig = null;
     Mode mode = null;
@@ -119,6 +148,9 @@ public final class PruneUsers {
         case "--mode" -> mode = mode(value(args, ++i, "--mode"));
         case "--selector" -> selector = value(args, ++i, "--selector");
         case "--dry-run" -> dryRun = true;
+        case "--help", "-h" -> {
+          return null;
+        }
         default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
       }
     }
