@@ -148,12 +148,21 @@ class OutboxWorker implements DisposableBean {
   private void guarded(Lane lane) {
     try {
       if (leadership.isLeader()) {
+        releaseExpiredHolds();
         drain(lane);
         resendActive(lane);
       }
     } catch (RuntimeException e) {
       log.warn(
           "Alert delivery to channel {} failed, will retry: {}", lane.channel.name(), e.toString());
+    }
+  }
+
+  /** Loss alerts held for a run's verdict are sent when the hold ran out (no verdict came). */
+  private void releaseExpiredHolds() {
+    for (String subject : outbox.releaseExpired()) {
+      log.warn(
+          "Alert for {} was held for a run's verdict that did not come in time: sent", subject);
     }
   }
 

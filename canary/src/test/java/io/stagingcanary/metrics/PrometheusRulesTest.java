@@ -72,7 +72,7 @@ class PrometheusRulesTest {
     assertThat(alerts)
         .contains(
             "StagingCanaryDown",
-            "SentinelCanaryBlind",
+            "StagingCanaryBlind",
             "SentinelLossOpen",
             "VerificationStale",
             "AlertDeliveryFailing",
