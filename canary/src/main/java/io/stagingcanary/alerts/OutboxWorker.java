@@ -51,6 +51,7 @@ class OutboxWorker implements DisposableBean {
   private final Leadership leadership;
   private final CanaryMetrics metrics;
   private final IncidentStore incidents;
+  private final ToolRunAlerts toolRuns;
   private final Clock clock;
   private final AlertsProperties.Delivery delivery;
   private final Duration resendInterval;
@@ -120,6 +121,7 @@ class OutboxWorker implements DisposableBean {
       Leadership leadership,
       CanaryMetrics metrics,
       IncidentStore incidents,
+      ToolRunAlerts toolRuns,
       Clock clock,
       AlertsProperties properties,
       CanaryProperties canary) {
@@ -127,6 +129,7 @@ class OutboxWorker implements DisposableBean {
     this.leadership = leadership;
     this.metrics = metrics;
     this.incidents = incidents;
+    this.toolRuns = toolRuns;
     this.clock = clock;
     this.delivery = properties.delivery();
     this.resendInterval = properties.resendInterval();
@@ -148,7 +151,10 @@ class OutboxWorker implements DisposableBean {
   private void guarded(Lane lane) {
     try {
       if (leadership.isLeader()) {
-        releaseExpiredHolds();
+        if (lane == lanes.get(0)) {
+          toolRuns.recheckHeld();
+          releaseExpiredHolds();
+        }
         drain(lane);
         resendActive(lane);
       }

@@ -109,6 +109,17 @@ class ToolRunAlerts {
     }
   }
 
+  /**
+   * Decides held loss alerts again (the worker calls it every poll): closes the race of an incident
+   * sealed in the instant its run's verdict was stored.
+   */
+  void recheckHeld() {
+    RunCauses runs = causes.getIfAvailable();
+    if (runs != null && !outbox.heldSubjects(Alert.SENTINEL_LOSS).isEmpty()) {
+      outbox.inTransaction(() -> decideHeld(runs));
+    }
+  }
+
   /** Held loss alerts: merge those a FAILed run caused, send those no run explains. */
   private void decideHeld(RunCauses runs) {
     for (String subject : outbox.heldSubjects(Alert.SENTINEL_LOSS)) {

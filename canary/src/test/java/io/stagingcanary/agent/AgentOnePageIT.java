@@ -156,7 +156,8 @@ class AgentOnePageIT {
     assertThat(hook.path("run").path("tool").asText()).isEqualTo("bulk-cleaner");
     assertThat(hook.path("run").path("version").asText()).isEqualTo("0.9.0");
     assertThat(hook.path("incidents").get(0).asText()).isEqualTo(incident.id());
-    assertThat(hook.path("text").asText()).contains("ConfigMap canary-settings");
+    assertThat(hook.path("text").asText())
+        .contains("MISSING   ConfigMap canary-hooli/canary-settings");
     JsonNode page = received("/pd").get(0);
     assertThat(page.path("routing_key").asText()).isEqualTo(ExampleAlertmanagerConfig.ROUTING_KEY);
     assertThat(page.path("event_action").asText()).isEqualTo("trigger");

@@ -110,6 +110,7 @@ public final class AlertingHarness implements AutoCloseable {
             leadership,
             metrics,
             new JdbcIncidentStore(dataSource),
+            toolRunAlerts,
             clock,
             properties,
             canary);

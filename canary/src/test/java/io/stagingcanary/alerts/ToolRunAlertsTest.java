@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
 /**
  * One page per problem and a violation that stays firing: the real outbox, listeners and worker
@@ -241,6 +242,14 @@ class ToolRunAlertsTest {
     assertThat(labels.path("run").asText()).isEqualTo("run-42");
     assertThat(labels.has("incident")).isFalse();
     assertThat(causes.runsOf(INCIDENT)).containsExactly("run-42");
+    StaticListableBeanFactory beans = new StaticListableBeanFactory();
+    beans.addBean("causes", causes);
+    AlertsController.IncidentAlerting alerting =
+        new AlertsController(alerts.outbox, beans.getBeanProvider(RunCauses.class))
+            .forIncident(INCIDENT);
+    assertThat(alerting.expected()).isFalse();
+    assertThat(alerting.causedBy()).containsExactly("run-42");
+    assertThat(alerting.reason()).startsWith("merged into ToolRunViolation of run run-42");
     assertThat(alerts.outbox.forSubject(INCIDENT))
         .allSatisfy(
             e -> {
