@@ -244,8 +244,14 @@ class OutboxWorker implements DisposableBean {
     }
   }
 
-  /** A loss alert with the incident's current diff; null once the incident is resolved. */
+  /**
+   * A loss alert with the incident's current diff; null once the incident is resolved. A violation
+   * stored before violations had run labels expired by design then: it is not re-sent.
+   */
   private Alert refreshed(Alert alert) {
+    if (Alert.TOOL_RUN_VIOLATION.equals(alert.name())) {
+      return alert.labels().containsKey(Alert.RUN_LABEL) ? alert : null;
+    }
     if (!Alert.SENTINEL_LOSS.equals(alert.name())) {
       return alert;
     }
