@@ -17,6 +17,9 @@ import java.util.Map;
  * @param diffJson the grouped diff as JSON ({@code {}} when there is none)
  * @param link where the full alert is, in the agent's API
  * @param endsAt when it resolved; null while firing
+ * @param labels the labels that identify the subject for routing: {@code incident} for a loss or a
+ *     blind episode; {@code tool}, {@code tool_version} and {@code run} for a tool-run violation
+ * @param incidents incidents merged into this alert (a violation carries the losses its run caused)
  */
 record Alert(
     String id,
@@ -33,15 +36,64 @@ record Alert(
     String diffJson,
     String link,
     Instant startsAt,
-    Instant endsAt) {
+    Instant endsAt,
+    Map<String, String> labels,
+    List<String> incidents) {
 
   static final String SENTINEL_LOSS = "SentinelLoss";
   static final String CANARY_BLIND = "SentinelCanaryBlind";
   static final String TOOL_RUN_VIOLATION = "ToolRunViolation";
 
+  static final String INCIDENT_LABEL = "incident";
+  static final String TOOL_LABEL = "tool";
+  static final String TOOL_VERSION_LABEL = "tool_version";
+  static final String RUN_LABEL = "run";
+
   Alert {
     sets = List.copyOf(sets);
     counts = Map.copyOf(counts);
+    labels =
+        labels == null || labels.isEmpty()
+            ? Map.of(INCIDENT_LABEL, subject)
+            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(labels));
+    incidents = incidents == null ? List.of() : List.copyOf(incidents);
+  }
+
+  /** An alert whose subject is an incident or a blind episode: labelled {@code incident}. */
+  Alert(
+      String id,
+      String name,
+      Status status,
+      Severity severity,
+      String clusterName,
+      String clusterId,
+      String subject,
+      List<String> sets,
+      String summary,
+      Map<String, Integer> counts,
+      String text,
+      String diffJson,
+      String link,
+      Instant startsAt,
+      Instant endsAt) {
+    this(
+        id,
+        name,
+        status,
+        severity,
+        clusterName,
+        clusterId,
+        subject,
+        sets,
+        summary,
+        counts,
+        text,
+        diffJson,
+        link,
+        startsAt,
+        endsAt,
+        Map.of(),
+        List.of());
   }
 
   /** Firing or resolved. */
@@ -85,7 +137,14 @@ record Alert(
         diffJson,
         link,
         startsAt,
-        at);
+        at,
+        labels,
+        incidents);
+  }
+
+  /** The runbook anchor of this alert: its name in lower case (a heading of docs/runbook.md). */
+  static String runbookAnchor(String name) {
+    return name.toLowerCase(java.util.Locale.ROOT);
   }
 
   static String idFor(String name, String subject, Status status) {

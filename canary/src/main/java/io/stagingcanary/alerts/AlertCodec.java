@@ -39,6 +39,12 @@ final class AlertCodec {
     node.put("link", alert.link());
     node.put("startsAt", alert.startsAt().toString());
     node.put("endsAt", alert.endsAt() == null ? null : alert.endsAt().toString());
+    ObjectNode labels = node.putObject("labels");
+    alert.labels().forEach(labels::put);
+    alert.incidents().forEach(node.putArray("incidents")::add);
+    if (alert.incidents().isEmpty()) {
+      node.putArray("incidents");
+    }
     return write(node);
   }
 
@@ -50,6 +56,12 @@ final class AlertCodec {
     node.path("counts")
         .fields()
         .forEachRemaining(e -> counts.put(e.getKey(), e.getValue().asInt()));
+    Map<String, String> labels = new LinkedHashMap<>();
+    node.path("labels")
+        .fields()
+        .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    List<String> incidents = new ArrayList<>();
+    node.path("incidents").forEach(i -> incidents.add(i.asText()));
     return new Alert(
         node.path("id").asText(),
         node.path("name").asText(),
@@ -67,7 +79,9 @@ final class AlertCodec {
         Instant.parse(node.path("startsAt").asText()),
         node.path("endsAt").isNull() || node.path("endsAt").isMissingNode()
             ? null
-            : Instant.parse(node.path("endsAt").asText()));
+            : Instant.parse(node.path("endsAt").asText()),
+        labels,
+        incidents);
   }
 
   /** Counts in severity order (MISSING first), zeros left out. */

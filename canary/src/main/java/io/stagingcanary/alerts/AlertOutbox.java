@@ -49,8 +49,26 @@ class AlertOutbox {
    * as it is. Returns how many rows were added.
    */
   int enqueue(Alert alert, Collection<String> channels, OutboxEntry.State state, String reason) {
+    return enqueue(alert, channels, state, reason, clock.instant());
+  }
+
+  /**
+   * Adds the alert as {@link OutboxEntry.State#HELD} until {@code until}: then it is released
+   * (pending) unless {@link #suppressHeld} or {@link #releaseHeld} decided before.
+   */
+  int hold(Alert alert, Collection<String> channels, String reason, Instant until) {
+    return enqueue(alert, channels, OutboxEntry.State.HELD, reason, until);
+  }
+
+  private int enqueue(
+      Alert alert,
+      Collection<String> channels,
+      OutboxEntry.State state,
+      String reason,
+      Instant notBefore) {
     int added = 0;
     OffsetDateTime now = utc(clock.instant());
+    OffsetDateTime next = utc(notBefore);
     String json = AlertCodec.encode(alert);
     for (String channel : channels) {
       added +=
@@ -58,7 +76,7 @@ class AlertOutbox {
                   "INSERT INTO alert_outbox (alert_id, channel, alert_name, alert_status,"
                       + " subject_id, cluster_id, state, alert_json, attempts, last_error,"
                       + " created_at, next_attempt_at) SELECT :alertId, :channel, :name, :status,"
-                      + " :subject, :clusterId, :state, :json, 0, :reason, :now, :now"
+                      + " :subject, :clusterId, :state, :json, 0, :reason, :now, :next"
                       + " WHERE NOT EXISTS (SELECT 1 FROM alert_outbox"
                       + " WHERE alert_id = :alertId AND channel = :channel)")
               .param("alertId", alert.id())
@@ -71,9 +89,67 @@ class AlertOutbox {
               .param("json", json)
               .param("reason", reason == null ? "" : reason)
               .param("now", now)
+              .param("next", next)
               .update();
     }
     return added;
+  }
+
+  /** Subjects with held rows of this alert name, oldest first. */
+  List<String> heldSubjects(String alertName) {
+    return jdbc.sql(
+            "SELECT subject_id FROM alert_outbox WHERE state = 'HELD' AND alert_name = :name"
+                + " GROUP BY subject_id ORDER BY MIN(outbox_id)")
+        .param("name", alertName)
+        .query(String.class)
+        .list();
+  }
+
+  /** Whether the subject has held rows: a resolve written now must wait with them. */
+  Optional<Instant> heldUntil(String subject) {
+    return jdbc.sql(
+            "SELECT MAX(next_attempt_at) FROM alert_outbox WHERE state = 'HELD'"
+                + " AND subject_id = :subject")
+        .param("subject", subject)
+        .query((rs, row) -> instant(rs, 1))
+        .optional()
+        .filter(java.util.Objects::nonNull);
+  }
+
+  /** The subject's held rows become pending (sent now, in their order). */
+  int releaseHeld(String subject) {
+    return jdbc.sql(
+            "UPDATE alert_outbox SET state = 'PENDING', next_attempt_at = :now"
+                + " WHERE state = 'HELD' AND subject_id = :subject")
+        .param("now", utc(clock.instant()))
+        .param("subject", subject)
+        .update();
+  }
+
+  /** The subject's held rows are recorded as not sent, with the reason. */
+  int suppressHeld(String subject, String reason) {
+    return jdbc.sql(
+            "UPDATE alert_outbox SET state = 'SUPPRESSED', last_error = :reason"
+                + " WHERE state = 'HELD' AND subject_id = :subject")
+        .param("reason", truncate(reason))
+        .param("subject", subject)
+        .update();
+  }
+
+  /**
+   * Releases every subject whose hold ran out (on every channel at once, so no channel gets an
+   * alert another does not). Returns the subjects released.
+   */
+  List<String> releaseExpired() {
+    List<String> subjects =
+        jdbc.sql(
+                "SELECT DISTINCT subject_id FROM alert_outbox WHERE state = 'HELD'"
+                    + " AND next_attempt_at <= :now")
+            .param("now", utc(clock.instant()))
+            .query(String.class)
+            .list();
+    subjects.forEach(this::releaseHeld);
+    return subjects;
   }
 
   /** The oldest pending entry of the channel: delivery is in order, one at a time. */
@@ -167,18 +243,17 @@ class AlertOutbox {
 
   /**
    * Firing alerts of this channel that were delivered and have no resolve yet (Alertmanager wants
-   * them re-sent).
+   * them re-sent, so they stay firing until the resolve is sent).
    */
   List<Alert> active(String channel) {
     return jdbc.sql(
             "SELECT f.alert_json FROM alert_outbox f WHERE f.channel = :channel"
                 + " AND f.alert_status = 'firing' AND f.state = 'DELIVERED'"
-                + " AND f.alert_name <> :violation AND NOT EXISTS (SELECT 1 FROM alert_outbox r"
+                + " AND NOT EXISTS (SELECT 1 FROM alert_outbox r"
                 + " WHERE r.channel = f.channel AND r.subject_id = f.subject_id"
                 + " AND r.alert_name = f.alert_name AND r.alert_status = 'resolved')"
                 + " ORDER BY f.outbox_id")
         .param("channel", channel)
-        .param("violation", Alert.TOOL_RUN_VIOLATION)
         .query((rs, row) -> AlertCodec.decode(rs.getString(1)))
         .list();
   }
@@ -227,6 +302,11 @@ class AlertOutbox {
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+    return value == null ? null : value.toInstant();
+  }
+
+  private static Instant instant(ResultSet rs, int column) throws SQLException {
     OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
     return value == null ? null : value.toInstant();
   }

@@ -9,15 +9,16 @@ import java.time.Instant;
 
 /**
  * Alertmanager API v2: {@code POST {url}/api/v2/alerts}. A firing alert carries {@code endsAt} four
- * re-send intervals ahead (as Prometheus does), so an agent that stops re-sending lets it expire; a
- * resolve carries the resolve time.
+ * re-send intervals ahead (as Prometheus does) and is re-sent while it is unresolved, so it stays
+ * firing while the agent lives and expires only when the agent is gone; a resolve carries the
+ * resolve time. {@code runbook_url} is the runbook base URL with the alert's own anchor.
  */
 final class AlertmanagerChannel extends HttpAlertChannel {
 
   static final int MAX_DESCRIPTION = 8000;
 
   private final Duration resendInterval;
-  private final String runbookUrl;
+  private final String runbookBase;
 
   AlertmanagerChannel(
       String name,
@@ -25,10 +26,10 @@ final class AlertmanagerChannel extends HttpAlertChannel {
       HttpClient http,
       Duration timeout,
       Duration resendInterval,
-      String runbookUrl) {
+      String runbookBase) {
     super(name, URI.create(stripSlash(url) + "/api/v2/alerts"), http, timeout);
     this.resendInterval = resendInterval;
-    this.runbookUrl = runbookUrl;
+    this.runbookBase = runbookBase;
   }
 
   @Override
@@ -38,10 +39,15 @@ final class AlertmanagerChannel extends HttpAlertChannel {
 
   @Override
   String body(Alert alert, Instant now) {
-    return render(alert, now, resendInterval, runbookUrl);
+    return render(alert, now, resendInterval, runbookBase);
   }
 
-  static String render(Alert alert, Instant now, Duration resendInterval, String runbookUrl) {
+  /**
+   * The request body.
+   *
+   * @param runbookBase the runbook page ({@code canary.alerts.runbook-url}); null for none
+   */
+  static String render(Alert alert, Instant now, Duration resendInterval, String runbookBase) {
     ArrayNode alerts = AlertCodec.MAPPER.createArrayNode();
     ObjectNode node = alerts.addObject();
     ObjectNode labels = node.putObject("labels");
@@ -51,18 +57,26 @@ final class AlertmanagerChannel extends HttpAlertChannel {
     if (!alert.sets().isEmpty()) {
       labels.put("set", String.join(",", alert.sets()));
     }
-    labels.put("incident", alert.subject());
+    alert.labels().forEach(labels::put);
     ObjectNode annotations = node.putObject("annotations");
     annotations.put("summary", alert.summary());
     annotations.put("description", Texts.truncate(alert.text(), MAX_DESCRIPTION, alert.link()));
-    if (runbookUrl != null && !runbookUrl.isBlank()) {
-      annotations.put("runbook_url", runbookUrl);
+    if (!alert.incidents().isEmpty()) {
+      annotations.put("incidents", String.join(",", alert.incidents()));
+    }
+    if (runbookBase != null && !runbookBase.isBlank()) {
+      annotations.put("runbook_url", runbookUrl(runbookBase, alert.name()));
     }
     node.put("startsAt", alert.startsAt().toString());
     Instant endsAt = alert.firing() ? now.plus(resendInterval.multipliedBy(4)) : alert.endsAt();
     node.put("endsAt", endsAt.toString());
     node.put("generatorURL", alert.link());
     return AlertCodec.write(alerts);
+  }
+
+  /** The alert's own section of the runbook: {@code <base>#<alertname in lower case>}. */
+  static String runbookUrl(String base, String alertName) {
+    return base + "#" + Alert.runbookAnchor(alertName);
   }
 
   private static String stripSlash(String url) {

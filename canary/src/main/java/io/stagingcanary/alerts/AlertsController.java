@@ -1,8 +1,10 @@
 package io.stagingcanary.alerts;
 
+import io.stagingcanary.runs.RunCauses;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -18,9 +20,11 @@ import org.springframework.web.server.ResponseStatusException;
 class AlertsController {
 
   private final AlertOutbox outbox;
+  private final ObjectProvider<RunCauses> causes;
 
-  AlertsController(AlertOutbox outbox) {
+  AlertsController(AlertOutbox outbox, ObjectProvider<RunCauses> causes) {
     this.outbox = outbox;
+    this.causes = causes;
   }
 
   /** One outbox entry as the API shows it. */
@@ -56,14 +60,23 @@ class AlertsController {
           e.alert().summary(),
           e.alert().link(),
           e.createdAt(),
-          e.state() == OutboxEntry.State.PENDING ? e.nextAttemptAt() : null,
+          e.state() == OutboxEntry.State.PENDING || e.state() == OutboxEntry.State.HELD
+              ? e.nextAttemptAt()
+              : null,
           e.deliveredAt());
     }
   }
 
-  /** How an incident was alerted: paged, or expected (recorded, not paged) and why. */
+  /**
+   * How an incident was alerted: paged, expected (recorded, not paged) and why, or merged into the
+   * violation of the run(s) that caused it ({@code causedBy}).
+   */
   record IncidentAlerting(
-      String incident, boolean expected, String reason, List<AlertView> alerts) {}
+      String incident,
+      boolean expected,
+      String reason,
+      List<String> causedBy,
+      List<AlertView> alerts) {}
 
   @GetMapping("/alerts")
   List<AlertView> list(
@@ -76,20 +89,27 @@ class AlertsController {
   @GetMapping("/incidents/{id}/alerts")
   IncidentAlerting forIncident(@PathVariable String id) {
     List<OutboxEntry> entries = outbox.forSubject(id);
-    boolean expected =
+    RunCauses runs = causes.getIfAvailable();
+    List<String> causedBy = runs == null ? List.of() : runs.runsOf(id);
+    boolean suppressed =
         !entries.isEmpty()
             && entries.stream()
                 .filter(e -> "firing".equals(e.alertStatus()))
                 .allMatch(e -> e.state() == OutboxEntry.State.SUPPRESSED);
     String reason =
-        expected
+        suppressed
             ? entries.stream()
                 .filter(e -> "firing".equals(e.alertStatus()))
                 .map(OutboxEntry::lastError)
                 .findFirst()
                 .orElse(null)
             : null;
-    return new IncidentAlerting(id, expected, reason, entries.stream().map(AlertView::of).toList());
+    return new IncidentAlerting(
+        id,
+        suppressed && causedBy.isEmpty(),
+        reason,
+        causedBy,
+        entries.stream().map(AlertView::of).toList());
   }
 
   @PostMapping("/alerts/{id}/retry")
@@ -120,7 +140,7 @@ class AlertsController {
     } catch (IllegalArgumentException e) {
       throw new ResponseStatusException(
           HttpStatus.BAD_REQUEST,
-          "state '" + state + "' is not one of pending, delivered, failed, suppressed");
+          "state '" + state + "' is not one of pending, delivered, failed, suppressed, held");
     }
   }
 }

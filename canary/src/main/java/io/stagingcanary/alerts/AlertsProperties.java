@@ -29,11 +29,19 @@ public record AlertsProperties(
     @Valid @NotNull @DefaultValue Log log,
     @NotNull @DefaultValue("5m") Duration blindGrace,
     @NotNull @DefaultValue("1m") Duration resendInterval,
-    @Pattern(regexp = URL, message = URL_MESSAGE) String runbookUrl,
+    @Pattern(regexp = RUNBOOK_URL, message = "must be an http(s) URL without a #fragment")
+        @DefaultValue(DEFAULT_RUNBOOK)
+        String runbookUrl,
+    @NotNull @DefaultValue("5m") Duration holdForVerdict,
     @Valid @NotNull @DefaultValue Delivery delivery) {
 
   static final String URL = "https?://[^\\s]+";
   static final String URL_MESSAGE = "must be an http(s) URL";
+  static final String RUNBOOK_URL = "https?://[^\\s#]+";
+
+  /** The runbook of this version; every alert links its own section ({@code #<alertname>}). */
+  public static final String DEFAULT_RUNBOOK =
+      "https://github.com/staging-canary/staging-canary/blob/main/docs/runbook.md";
 
   public AlertsProperties {
     alertmanager = alertmanager == null ? List.of() : List.copyOf(alertmanager);
@@ -45,6 +53,11 @@ public record AlertsProperties(
   @AssertTrue(message = "must be at least 1s")
   public boolean isResendIntervalValid() {
     return resendInterval == null || resendInterval.compareTo(Duration.ofSeconds(1)) >= 0;
+  }
+
+  @AssertTrue(message = "must not be negative")
+  public boolean isHoldForVerdictValid() {
+    return holdForVerdict == null || !holdForVerdict.isNegative();
   }
 
   @AssertTrue(message = "must not be negative")

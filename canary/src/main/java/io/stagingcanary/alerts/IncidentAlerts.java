@@ -5,6 +5,9 @@ import io.stagingcanary.incident.ExpectedChanges;
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentChangeListener;
 import io.stagingcanary.metrics.CanaryMetrics;
+import io.stagingcanary.runs.RunCauses;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +24,11 @@ import org.springframework.stereotype.Component;
  * firing alert per incident when it is sealed, one resolve when it resolves, nothing when it
  * escalates (Alertmanager's re-send carries the current content). An incident whose every change is
  * expected is recorded in the outbox as suppressed: not paged.
+ *
+ * <p>One page per problem: a loss caused by a bracketed run that FAILed is merged into that run's
+ * {@code ToolRunViolation} (recorded as suppressed, linked to the run). A loss sealed while such a
+ * run is still running is held until its verdict ({@link ToolRunAlerts} merges or releases it), at
+ * most {@code canary.alerts.hold-for-verdict}; then it is sent anyway.
  */
 @Component
 class IncidentAlerts implements IncidentChangeListener {
@@ -31,6 +39,9 @@ class IncidentAlerts implements IncidentChangeListener {
   private final AlertChannels channels;
   private final ObjectProvider<ExpectedChanges> expected;
   private final CanaryMetrics metrics;
+  private final ObjectProvider<RunCauses> causes;
+  private final Clock clock;
+  private final Duration holdForVerdict;
   private final String publicBase;
 
   IncidentAlerts(
@@ -38,11 +49,17 @@ class IncidentAlerts implements IncidentChangeListener {
       AlertChannels channels,
       ObjectProvider<ExpectedChanges> expected,
       CanaryMetrics metrics,
+      ObjectProvider<RunCauses> causes,
+      Clock clock,
+      AlertsProperties alerts,
       CanaryProperties properties) {
     this.outbox = outbox;
     this.channels = channels;
     this.expected = expected;
     this.metrics = metrics;
+    this.causes = causes;
+    this.clock = clock;
+    this.holdForVerdict = alerts.holdForVerdict();
     this.publicBase = properties.publicBase();
   }
 
@@ -56,7 +73,45 @@ class IncidentAlerts implements IncidentChangeListener {
       log.info("Incident {} is expected ({}): recorded, not paged", incident.id(), reason.get());
       return;
     }
-    outbox.enqueue(alert, channels.names(), OutboxEntry.State.PENDING, null);
+    RunCauses runs = causes.getIfAvailable();
+    RunCauses.Attribution attribution =
+        runs == null ? new RunCauses.Unattributed() : runs.attribute(incident);
+    if (attribution instanceof RunCauses.CausedBy caused) {
+      merge(incident, alert, caused.run(), runs);
+      log.info(
+          "Incident {} was caused by run {}, which FAILed: merged into its ToolRunViolation",
+          incident.id(),
+          caused.run());
+    } else if (attribution instanceof RunCauses.AwaitingVerdict awaiting) {
+      Instant until = clock.instant().plus(holdForVerdict);
+      outbox.hold(
+          alert,
+          channels.names(),
+          "waiting for the verdict of run " + awaiting.runs() + " (until " + until + ")",
+          until);
+      log.info(
+          "Incident {} happened during run {}: its alert waits for the verdict (until {})",
+          incident.id(),
+          awaiting.runs(),
+          until);
+    } else {
+      outbox.enqueue(alert, channels.names(), OutboxEntry.State.PENDING, null);
+    }
+  }
+
+  /** The loss pages as the run's violation: recorded, not sent, linked to the run. */
+  void merge(Incident incident, Alert alert, RunCauses.RunRef run, RunCauses runs) {
+    String reason = mergedReason(run);
+    int held = outbox.suppressHeld(incident.id(), reason);
+    if (held == 0) {
+      outbox.enqueue(alert, channels.names(), OutboxEntry.State.SUPPRESSED, reason);
+    }
+    runs.recordCause(run, incident.id(), clock.instant());
+    channels.names().forEach(c -> metrics.alertDelivered(c, "suppressed"));
+  }
+
+  static String mergedReason(RunCauses.RunRef run) {
+    return "merged into ToolRunViolation of run " + run;
   }
 
   @Override
@@ -64,6 +119,13 @@ class IncidentAlerts implements IncidentChangeListener {
     Alert firing = firing(incident, publicBase);
     Instant at = incident.resolvedAt() != null ? incident.resolvedAt() : incident.sealedAt();
     Alert resolved = firing.resolvedAt(at);
+    Optional<Instant> held = outbox.heldUntil(incident.id());
+    if (held.isPresent()) {
+      // the firing alert waits for a run's verdict: its resolve waits with it, and goes the same
+      // way
+      outbox.hold(resolved, channels.names(), "the firing alert is held", held.get());
+      return;
+    }
     List<OutboxEntry> earlier = outbox.forSubject(incident.id());
     boolean paged =
         earlier.stream()

@@ -51,6 +51,7 @@ class OutboxWorker implements DisposableBean {
   private final Leadership leadership;
   private final CanaryMetrics metrics;
   private final IncidentStore incidents;
+  private final ToolRunAlerts toolRuns;
   private final Clock clock;
   private final AlertsProperties.Delivery delivery;
   private final Duration resendInterval;
@@ -120,6 +121,7 @@ class OutboxWorker implements DisposableBean {
       Leadership leadership,
       CanaryMetrics metrics,
       IncidentStore incidents,
+      ToolRunAlerts toolRuns,
       Clock clock,
       AlertsProperties properties,
       CanaryProperties canary) {
@@ -127,6 +129,7 @@ class OutboxWorker implements DisposableBean {
     this.leadership = leadership;
     this.metrics = metrics;
     this.incidents = incidents;
+    this.toolRuns = toolRuns;
     this.clock = clock;
     this.delivery = properties.delivery();
     this.resendInterval = properties.resendInterval();
@@ -148,12 +151,24 @@ class OutboxWorker implements DisposableBean {
   private void guarded(Lane lane) {
     try {
       if (leadership.isLeader()) {
+        if (lane == lanes.get(0)) {
+          toolRuns.recheckHeld();
+          releaseExpiredHolds();
+        }
         drain(lane);
         resendActive(lane);
       }
     } catch (RuntimeException e) {
       log.warn(
           "Alert delivery to channel {} failed, will retry: {}", lane.channel.name(), e.toString());
+    }
+  }
+
+  /** Loss alerts held for a run's verdict are sent when the hold ran out (no verdict came). */
+  private void releaseExpiredHolds() {
+    for (String subject : outbox.releaseExpired()) {
+      log.warn(
+          "Alert for {} was held for a run's verdict that did not come in time: sent", subject);
     }
   }
 
@@ -229,8 +244,14 @@ class OutboxWorker implements DisposableBean {
     }
   }
 
-  /** A loss alert with the incident's current diff; null once the incident is resolved. */
+  /**
+   * A loss alert with the incident's current diff; null once the incident is resolved. A violation
+   * stored before violations had run labels expired by design then: it is not re-sent.
+   */
   private Alert refreshed(Alert alert) {
+    if (Alert.TOOL_RUN_VIOLATION.equals(alert.name())) {
+      return alert.labels().containsKey(Alert.RUN_LABEL) ? alert : null;
+    }
     if (!Alert.SENTINEL_LOSS.equals(alert.name())) {
       return alert;
     }

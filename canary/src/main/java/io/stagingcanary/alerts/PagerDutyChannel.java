@@ -58,7 +58,14 @@ final class PagerDutyChannel extends HttpAlertChannel {
     payload.put("class", alert.name());
     payload.put("timestamp", alert.startsAt().toString());
     ObjectNode details = payload.putObject("custom_details");
-    details.put("incident", alert.subject());
+    if (alert.labels().containsKey(Alert.RUN_LABEL)) {
+      details.put("tool", alert.labels().get(Alert.TOOL_LABEL));
+      details.put("tool_version", alert.labels().get(Alert.TOOL_VERSION_LABEL));
+      details.put("run", alert.labels().get(Alert.RUN_LABEL));
+      alert.incidents().forEach(details.putArray("incidents")::add);
+    } else {
+      details.put("incident", alert.subject());
+    }
     details.put("cluster_id", alert.clusterId());
     ObjectNode counts = details.putObject("counts");
     AlertCodec.orderedCounts(alert.counts()).forEach(counts::put);

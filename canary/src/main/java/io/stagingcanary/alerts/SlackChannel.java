@@ -82,8 +82,20 @@ final class SlackChannel extends HttpAlertChannel {
     StringBuilder text = new StringBuilder();
     text.append('*').append(escape(alert.summary())).append("*\n");
     text.append("*Cluster:* ").append(escape(alert.clusterName()));
-    text.append("   *Incident:* <").append(alert.link()).append('|').append(alert.subject());
-    text.append('>');
+    if (alert.labels().containsKey(Alert.RUN_LABEL)) {
+      text.append("   *Tool:* ")
+          .append(escape(alert.labels().get(Alert.TOOL_LABEL)))
+          .append(' ')
+          .append(escape(alert.labels().get(Alert.TOOL_VERSION_LABEL)));
+      text.append("   *Run:* <").append(alert.link()).append('|').append(alert.subject());
+      text.append('>');
+      if (!alert.incidents().isEmpty()) {
+        text.append("   *Incidents:* ").append(escape(String.join(", ", alert.incidents())));
+      }
+    } else {
+      text.append("   *Incident:* <").append(alert.link()).append('|').append(alert.subject());
+      text.append('>');
+    }
     if (!alert.sets().isEmpty()) {
       text.append("   *Set:* ").append(escape(String.join(", ", alert.sets())));
     }

@@ -1,35 +1,150 @@
 package io.stagingcanary.alerts;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stagingcanary.config.CanaryProperties;
+import io.stagingcanary.incident.Incident;
+import io.stagingcanary.incident.IncidentStore;
+import io.stagingcanary.runs.RunAcknowledged;
+import io.stagingcanary.runs.RunCauses;
+import io.stagingcanary.runs.RunVerdictStored;
 import io.stagingcanary.runs.ToolRunFailed;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * A FAIL verdict pages once per channel. {@link ToolRunFailed} is published inside the transaction
- * that stores the verdict; this synchronous listener's outbox rows join it.
+ * {@code ToolRunViolation}: a FAIL verdict pages once per channel, labelled with the tool, its
+ * version and the run, carrying the run's grouped diff and the incidents it caused (their own
+ * {@code SentinelLoss} is merged into it). It stays firing (re-sent to Alertmanager) until the next
+ * PASS of the same tool on the cluster or an acknowledgement of the run; the resolve is sent then.
+ *
+ * <p>The events are published inside the transactions that store the verdict or the
+ * acknowledgement; these synchronous listeners' outbox rows join them.
  */
 @Component
 class ToolRunAlerts {
 
+  private static final Logger log = LoggerFactory.getLogger(ToolRunAlerts.class);
+
   private final AlertOutbox outbox;
   private final AlertChannels channels;
+  private final IncidentStore incidents;
+  private final IncidentAlerts incidentAlerts;
+  private final ObjectProvider<RunCauses> causes;
   private final String publicBase;
 
-  ToolRunAlerts(AlertOutbox outbox, AlertChannels channels, CanaryProperties properties) {
+  ToolRunAlerts(
+      AlertOutbox outbox,
+      AlertChannels channels,
+      IncidentStore incidents,
+      IncidentAlerts incidentAlerts,
+      ObjectProvider<RunCauses> causes,
+      CanaryProperties properties) {
     this.outbox = outbox;
     this.channels = channels;
+    this.incidents = incidents;
+    this.incidentAlerts = incidentAlerts;
+    this.causes = causes;
     this.publicBase = properties.publicBase();
   }
 
+  /** Merges the held losses the run caused, then pages the violation with them. */
   @EventListener
   public void onToolRunFailed(ToolRunFailed failed) {
-    outbox.enqueue(alert(failed, publicBase), channels.names(), OutboxEntry.State.PENDING, null);
+    RunCauses runs = causes.getIfAvailable();
+    List<String> caused = List.of();
+    if (runs != null) {
+      decideHeld(runs);
+      caused = runs.incidentsOf(failed.runId());
+    }
+    outbox.enqueue(
+        alert(failed, publicBase, caused), channels.names(), OutboxEntry.State.PENDING, null);
   }
 
-  static Alert alert(ToolRunFailed failed, String publicBase) {
+  /**
+   * Every verdict: a PASS resolves the open violations of the same tool on the cluster; held losses
+   * whose runs are all judged now are merged (caused by a FAIL) or released (sent).
+   */
+  @EventListener
+  public void onVerdictStored(RunVerdictStored stored) {
+    RunCauses runs = causes.getIfAvailable();
+    if (runs != null) {
+      decideHeld(runs);
+    }
+    if (!stored.passed()) {
+      return;
+    }
+    for (Alert open : outbox.unresolved(Alert.TOOL_RUN_VIOLATION, stored.clusterId())) {
+      if (stored.tool().equals(open.labels().get(Alert.TOOL_LABEL))) {
+        outbox.enqueue(
+            open.resolvedAt(stored.at()), channels.names(), OutboxEntry.State.PENDING, null);
+        log.info(
+            "Run {} of {} {} passed: ToolRunViolation of run {} resolved",
+            stored.runId(),
+            stored.tool(),
+            stored.toolVersion(),
+            open.subject());
+      }
+    }
+  }
+
+  /** An acknowledged run's violation resolves. */
+  @EventListener
+  public void onAcknowledged(RunAcknowledged acknowledged) {
+    String runId = acknowledged.acknowledgement().runId();
+    for (Alert open : outbox.unresolved(Alert.TOOL_RUN_VIOLATION, acknowledged.clusterId())) {
+      if (open.subject().equals(runId)) {
+        outbox.enqueue(
+            open.resolvedAt(acknowledged.acknowledgement().at()),
+            channels.names(),
+            OutboxEntry.State.PENDING,
+            null);
+      }
+    }
+  }
+
+  /**
+   * Decides held loss alerts again (the worker calls it every poll): closes the race of an incident
+   * sealed in the instant its run's verdict was stored.
+   */
+  void recheckHeld() {
+    RunCauses runs = causes.getIfAvailable();
+    if (runs != null && !outbox.heldSubjects(Alert.SENTINEL_LOSS).isEmpty()) {
+      outbox.inTransaction(() -> decideHeld(runs));
+    }
+  }
+
+  /** Held loss alerts: merge those a FAILed run caused, send those no run explains. */
+  private void decideHeld(RunCauses runs) {
+    for (String subject : outbox.heldSubjects(Alert.SENTINEL_LOSS)) {
+      Optional<Incident> incident = incidents.find(subject);
+      if (incident.isEmpty()) {
+        outbox.releaseHeld(subject);
+        continue;
+      }
+      RunCauses.Attribution attribution = runs.attribute(incident.get());
+      if (attribution instanceof RunCauses.CausedBy caused) {
+        incidentAlerts.merge(
+            incident.get(), IncidentAlerts.firing(incident.get(), publicBase), caused.run(), runs);
+        log.info("Held incident {} merged into the violation of run {}", subject, caused.run());
+      } else if (attribution instanceof RunCauses.Unattributed) {
+        outbox.releaseHeld(subject);
+        log.info("Held incident {} is not explained by a failed run: sent", subject);
+      }
+    }
+  }
+
+  static Alert alert(ToolRunFailed failed, String publicBase, List<String> incidents) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(Alert.TOOL_LABEL, failed.tool());
+    labels.put(Alert.TOOL_VERSION_LABEL, failed.toolVersion());
+    labels.put(Alert.RUN_LABEL, failed.runId());
     return new Alert(
         Alert.idFor(Alert.TOOL_RUN_VIOLATION, failed.runId(), Alert.Status.FIRING),
         Alert.TOOL_RUN_VIOLATION,
@@ -41,10 +156,44 @@ class ToolRunAlerts {
         List.of(),
         failed.summary(),
         Map.of("VIOLATIONS", failed.violations()),
-        failed.text(),
-        failed.json(),
+        text(failed, publicBase, incidents),
+        groupedDiff(failed.json()),
         publicBase + "/api/v1/runs/" + failed.runId(),
         failed.failedAt(),
-        null);
+        null,
+        labels,
+        incidents);
+  }
+
+  /** The grouped diff of the run's result ({@code diff}), as a loss alert carries its own. */
+  static String groupedDiff(String resultJson) {
+    JsonNode diff = AlertCodec.diffTree(resultJson).path("diff");
+    return diff.isObject() ? AlertCodec.write(diff) : "{}";
+  }
+
+  /** Which run, the incidents it caused (with links), then the verdict and grouped diff. */
+  private static String text(ToolRunFailed failed, String publicBase, List<String> incidents) {
+    StringBuilder text = new StringBuilder();
+    text.append("Tool ")
+        .append(failed.tool())
+        .append(' ')
+        .append(failed.toolVersion())
+        .append(", run ")
+        .append(failed.runId())
+        .append(": ")
+        .append(publicBase)
+        .append("/api/v1/runs/")
+        .append(failed.runId())
+        .append('\n');
+    for (String incident : incidents) {
+      text.append("Caused incident ")
+          .append(incident)
+          .append(": ")
+          .append(publicBase)
+          .append("/api/v1/incidents/")
+          .append(incident)
+          .append('\n');
+    }
+    return text.append('\n').append(failed.text()).toString();
   }
 }

@@ -62,7 +62,23 @@ final class WebhookChannel extends HttpAlertChannel {
     ObjectNode cluster = root.putObject("cluster");
     cluster.put("name", alert.clusterName());
     cluster.put("id", alert.clusterId());
-    root.put("incident", alert.subject());
+    String incident =
+        alert
+            .labels()
+            .getOrDefault(
+                Alert.INCIDENT_LABEL,
+                alert.incidents().isEmpty() ? null : alert.incidents().get(0));
+    root.put("incident", incident);
+    if (alert.labels().containsKey(Alert.RUN_LABEL)) {
+      ObjectNode run = root.putObject("run");
+      run.put("id", alert.labels().get(Alert.RUN_LABEL));
+      run.put("tool", alert.labels().get(Alert.TOOL_LABEL));
+      run.put("version", alert.labels().get(Alert.TOOL_VERSION_LABEL));
+      alert.incidents().forEach(root.putArray("incidents")::add);
+      if (alert.incidents().isEmpty()) {
+        root.putArray("incidents");
+      }
+    }
     alert.sets().forEach(root.putArray("sets")::add);
     if (alert.sets().isEmpty()) {
       root.putArray("sets");
@@ -72,7 +88,8 @@ final class WebhookChannel extends HttpAlertChannel {
     AlertCodec.orderedCounts(alert.counts()).forEach(counts::put);
     root.set("diff", AlertCodec.diffTree(alert.diffJson()));
     root.put("text", alert.text());
-    root.putObject("links").put("incident", alert.link());
+    ObjectNode links = root.putObject("links");
+    links.put(alert.labels().containsKey(Alert.RUN_LABEL) ? "run" : "incident", alert.link());
     root.put("startsAt", alert.startsAt().toString());
     if (alert.endsAt() == null) {
       root.putNull("endsAt");

@@ -23,9 +23,15 @@ record IncidentView(
     Instant blindTo,
     String headline,
     List<Incident.Item> items,
-    @JsonRawValue String diff) {
+    @JsonRawValue String diff,
+    List<String> causedBy) {
 
-  static IncidentView of(Incident incident) {
+  /**
+   * The view.
+   *
+   * @param causedBy the ops-tool runs that caused it (its loss paged as their violation)
+   */
+  static IncidentView of(Incident incident, List<String> causedBy) {
     String status =
         incident.resolvedAt() != null ? "resolved" : incident.isSealed() ? "open" : "collecting";
     String diff = incident.json() == null || incident.json().isBlank() ? "null" : incident.json();
@@ -43,6 +49,7 @@ record IncidentView(
         incident.blindTo(),
         incident.headline(),
         incident.items(),
-        diff);
+        diff,
+        List.copyOf(causedBy));
   }
 }

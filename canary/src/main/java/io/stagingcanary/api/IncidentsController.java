@@ -2,6 +2,7 @@ package io.stagingcanary.api;
 
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentStore;
+import io.stagingcanary.runs.RunCauses;
 import io.stagingcanary.seeding.SeedOutcome;
 import io.stagingcanary.verification.Verifier;
 import java.util.List;
@@ -26,23 +27,26 @@ class IncidentsController {
   private final IncidentStore incidents;
   private final Verifier verifier;
   private final CurrentCluster cluster;
+  private final RunCauses runs;
 
-  IncidentsController(IncidentStore incidents, Verifier verifier, CurrentCluster cluster) {
+  IncidentsController(
+      IncidentStore incidents, Verifier verifier, CurrentCluster cluster, RunCauses runs) {
     this.incidents = incidents;
     this.verifier = verifier;
     this.cluster = cluster;
+    this.runs = runs;
   }
 
   @GetMapping
   List<IncidentView> list(@RequestParam(defaultValue = "100") int limit) {
     return incidents.list(cluster.get().id(), Math.max(1, Math.min(limit, 1000))).stream()
-        .map(IncidentView::of)
+        .map(i -> IncidentView.of(i, runs.runsOf(i.id())))
         .toList();
   }
 
   @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
   IncidentView get(@PathVariable String id) {
-    return IncidentView.of(find(id));
+    return IncidentView.of(find(id), runs.runsOf(id));
   }
 
   @GetMapping(value = "/{id}", produces = MediaType.TEXT_PLAIN_VALUE)

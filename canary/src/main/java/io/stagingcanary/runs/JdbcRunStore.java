@@ -125,6 +125,68 @@ public class JdbcRunStore implements RunStore {
   }
 
   @Override
+  public boolean acknowledge(Acknowledgement a) {
+    return jdbc.sql(
+                "INSERT INTO tool_run_acknowledgement (run_id, acknowledged_by, reason,"
+                    + " acknowledged_at) SELECT :id, :by, :reason, :at WHERE NOT EXISTS"
+                    + " (SELECT 1 FROM tool_run_acknowledgement WHERE run_id = :id)")
+            .param("id", a.runId())
+            .param("by", a.by())
+            .param("reason", a.reason())
+            .param("at", utc(a.at()))
+            .update()
+        == 1;
+  }
+
+  @Override
+  public Optional<Acknowledgement> acknowledgement(String runId) {
+    return jdbc.sql(
+            "SELECT run_id, acknowledged_by, reason, acknowledged_at FROM tool_run_acknowledgement"
+                + " WHERE run_id = :id")
+        .param("id", runId)
+        .query(
+            (rs, row) ->
+                new Acknowledgement(
+                    rs.getString("run_id"),
+                    rs.getString("acknowledged_by"),
+                    rs.getString("reason"),
+                    instant(rs, "acknowledged_at")))
+        .optional();
+  }
+
+  @Override
+  public void linkIncident(String runId, String incidentId, Instant at) {
+    jdbc.sql(
+            "INSERT INTO tool_run_incident (run_id, incident_id, linked_at) SELECT :run,"
+                + " :incident, :at WHERE NOT EXISTS (SELECT 1 FROM tool_run_incident"
+                + " WHERE run_id = :run AND incident_id = :incident)")
+        .param("run", runId)
+        .param("incident", incidentId)
+        .param("at", utc(at))
+        .update();
+  }
+
+  @Override
+  public List<String> incidentsOf(String runId) {
+    return jdbc.sql(
+            "SELECT incident_id FROM tool_run_incident WHERE run_id = :run"
+                + " ORDER BY linked_at, incident_id")
+        .param("run", runId)
+        .query(String.class)
+        .list();
+  }
+
+  @Override
+  public List<String> runsOf(String incidentId) {
+    return jdbc.sql(
+            "SELECT run_id FROM tool_run_incident WHERE incident_id = :incident"
+                + " ORDER BY linked_at, run_id")
+        .param("incident", incidentId)
+        .query(String.class)
+        .list();
+  }
+
+  @Override
   public void insertDeployment(Deployment d) {
     jdbc.sql(
             "INSERT INTO tool_deployment ("

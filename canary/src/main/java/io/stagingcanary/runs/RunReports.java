@@ -1,5 +1,9 @@
 package io.stagingcanary.runs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagingcanary.diff.DiffResult;
 import io.stagingcanary.diff.Json;
 import io.stagingcanary.diff.JsonRenderer;
@@ -229,6 +233,38 @@ final class RunReports {
     root.put("diff", "@@diff@@");
     String diff = j.diff() == null ? "null" : JsonRenderer.render(j.diff()).strip();
     return withBaseline(Json.pretty(root), run).replace(DIFF_PLACEHOLDER, diff) + "\n";
+  }
+
+  /**
+   * A stored result with the run's on-call state: {@code incidents} (the incidents it caused,
+   * merged into its violation) and {@code acknowledgement} (who acknowledged it and why, or null).
+   */
+  static String withOnCall(String resultJson, List<String> incidents, Acknowledgement ack) {
+    try {
+      ObjectMapper mapper = new ObjectMapper();
+      JsonNode tree = mapper.readTree(resultJson);
+      if (!(tree instanceof ObjectNode root)) {
+        return resultJson;
+      }
+      incidents.forEach(root.putArray("incidents")::add);
+      if (ack == null) {
+        root.putNull("acknowledgement");
+      } else {
+        root.set("acknowledgement", mapper.valueToTree(acknowledgementFields(ack)));
+      }
+      return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+    } catch (JsonProcessingException e) {
+      return resultJson;
+    }
+  }
+
+  static Map<String, Object> acknowledgementFields(Acknowledgement ack) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("run", ack.runId());
+    fields.put("who", ack.by());
+    fields.put("why", ack.reason());
+    fields.put("at", ack.at().toString());
+    return fields;
   }
 
   /** The fields of a run, for lists and running runs; baseline spliced in as JSON. */

@@ -157,17 +157,30 @@ public class RunService implements ReseedHold {
     }
   }
 
-  /** A declared blast radius in time: for {@link RunBlastRadius}. */
+  /**
+   * A run in time: its declared blast radius (for {@link RunBlastRadius}) and, once judged, its
+   * verdict and the sentinels its before/after diff found changed (for {@link RunAttribution}).
+   */
   record Window(
       String runId,
       String tool,
       String version,
       ToolPolicy policy,
       Instant startedAt,
-      Instant completedAt) {
+      Instant completedAt,
+      String verdict,
+      Set<ResourceKey> changedKeys) {
+
+    Window {
+      changedKeys = Set.copyOf(changedKeys);
+    }
 
     boolean covers(Instant at) {
       return !at.isBefore(startedAt) && (completedAt == null || !at.isAfter(completedAt));
+    }
+
+    boolean changed(ResourceKey key) {
+      return changedKeys.contains(key);
     }
   }
 
@@ -236,7 +249,8 @@ public class RunService implements ReseedHold {
             null);
     store.insert(run);
     active.put(run.id(), new ActiveRun(run, before, policy.orElse(null)));
-    remember(new Window(run.id(), tool, version, policy.orElse(null), startedAt, null));
+    remember(
+        new Window(run.id(), tool, version, policy.orElse(null), startedAt, null, null, Set.of()));
     log.info(
         "Run {} began: tool {} {} (policy {}, source {}), baseline of {} sentinels",
         run.id(),
@@ -410,6 +424,7 @@ public class RunService implements ReseedHold {
                   if (!store.complete(toStore)) {
                     return false;
                   }
+                  closeWindow(run.id(), completedAt, toStore.verdict(), changedKeys(diff));
                   if (judgement.verdict() instanceof Verdict.Fail) {
                     events.publishEvent(
                         new ToolRunFailed(
@@ -425,13 +440,21 @@ public class RunService implements ReseedHold {
                             violations,
                             completedAt));
                   }
+                  events.publishEvent(
+                      new RunVerdictStored(
+                          toStore.id(),
+                          toStore.tool(),
+                          toStore.version(),
+                          toStore.verdict(),
+                          cluster.name(),
+                          cluster.id(),
+                          completedAt));
                   return true;
                 }));
     active.remove(run.id());
     if (!stored) {
       return store.find(run.id()).orElseThrow(() -> new NotFound(run.id()));
     }
-    closeWindow(run.id(), completedAt);
     log.info(
         "Run {} of {} {} judged {}: {}",
         run.id(),
@@ -481,6 +504,74 @@ public class RunService implements ReseedHold {
     return running.isEmpty()
         ? Optional.empty()
         : Optional.of("ops-tool run(s) in progress: " + String.join(", ", running));
+  }
+
+  // ---- acknowledge
+
+  /** A run that cannot be acknowledged (no violation, or acknowledged already). */
+  public static final class NotAcknowledgeable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotAcknowledgeable(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Records who acknowledged the FAIL of a run and why; in the same transaction {@link
+   * RunAcknowledged} is published, so the resolve of the run's violation is written with it.
+   */
+  public Acknowledgement acknowledge(String id, String by, String reason) {
+    String who = required(by, "who");
+    String why = required(reason, "why");
+    if (who.length() > 200) {
+      throw new BadRequest("who", "longer than 200 characters");
+    }
+    if (why.length() > 2000) {
+      throw new BadRequest("why", "longer than 2000 characters");
+    }
+    ToolRun run = store.find(id).orElseThrow(() -> new NotFound(id));
+    if (!"FAIL".equals(run.verdict())) {
+      throw new NotAcknowledgeable(
+          "run "
+              + id
+              + (run.completed() ? " ended " + run.verdict() : " has no verdict yet")
+              + ": only a FAIL has a violation to acknowledge");
+    }
+    Acknowledgement ack =
+        new Acknowledgement(id, who, why, clock.instant().truncatedTo(ChronoUnit.MICROS));
+    boolean recorded =
+        Boolean.TRUE.equals(
+            transaction.execute(
+                status -> {
+                  if (!store.acknowledge(ack)) {
+                    return false;
+                  }
+                  events.publishEvent(new RunAcknowledged(run.clusterId(), ack));
+                  return true;
+                }));
+    if (!recorded) {
+      Acknowledgement earlier = store.acknowledgement(id).orElseThrow();
+      throw new NotAcknowledgeable(
+          "run " + id + " was acknowledged by " + earlier.by() + " at " + earlier.at());
+    }
+    log.info(
+        "Run {} of {} {}: violation acknowledged by {}: {}",
+        id,
+        run.tool(),
+        run.version(),
+        who,
+        why);
+    return ack;
+  }
+
+  public Optional<Acknowledgement> acknowledgement(String id) {
+    return store.acknowledgement(id);
+  }
+
+  /** Incidents the run caused (their loss paged as the run's violation). */
+  public List<String> incidentsOf(String id) {
+    return store.incidentsOf(id);
   }
 
   // ---- reads
@@ -676,15 +767,30 @@ public class RunService implements ReseedHold {
     }
   }
 
-  private void closeWindow(String runId, Instant completedAt) {
+  private void closeWindow(
+      String runId, Instant completedAt, String verdict, Set<ResourceKey> changed) {
     for (int i = 0; i < recent.size(); i++) {
       Window w = recent.get(i);
       if (w.runId().equals(runId)) {
         recent.set(
             i,
-            new Window(w.runId(), w.tool(), w.version(), w.policy(), w.startedAt(), completedAt));
+            new Window(
+                w.runId(),
+                w.tool(),
+                w.version(),
+                w.policy(),
+                w.startedAt(),
+                completedAt,
+                verdict,
+                changed));
       }
     }
+  }
+
+  private static Set<ResourceKey> changedKeys(DiffResult diff) {
+    Set<ResourceKey> keys = new TreeSet<>();
+    diff.changes().forEach(c -> keys.add(c.key()));
+    return keys;
   }
 
   private static String required(String value, String field) {

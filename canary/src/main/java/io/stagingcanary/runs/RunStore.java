@@ -25,6 +25,20 @@ public interface RunStore {
   /** Runs still {@code RUNNING} that started before {@code startedBefore}, oldest first. */
   List<ToolRun> runningSince(String clusterId, Instant startedBefore);
 
+  /** Records an acknowledgement; false when the run was acknowledged already. */
+  boolean acknowledge(Acknowledgement acknowledgement);
+
+  Optional<Acknowledgement> acknowledgement(String runId);
+
+  /** Records that the run caused the incident (its loss pages as the run's violation). */
+  void linkIncident(String runId, String incidentId, Instant at);
+
+  /** Incidents the run caused, oldest link first. */
+  List<String> incidentsOf(String runId);
+
+  /** Runs that caused the incident. */
+  List<String> runsOf(String incidentId);
+
   /** A recorded ops-tool deployment (image change). */
   record Deployment(
       String id,

@@ -46,6 +46,9 @@ class RunsController {
       String policy,
       Boolean allowUnhealthyBaseline) {}
 
+  /** Body of {@code POST /api/v1/runs/{id}/acknowledge}: who takes the violation, and why. */
+  record AcknowledgeBody(String who, String why) {}
+
   /** Body of {@code POST /api/v1/runs/{id}/complete}; settle like {@code 30s}. */
   record CompleteBody(Integer exitCode, String settle) {}
 
@@ -103,7 +106,26 @@ class RunsController {
   @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<String> get(@PathVariable String id) {
     ToolRun run = find(id);
-    return json(run.completed() ? run.resultJson() : RunReports.runningJson(run));
+    if (!run.completed()) {
+      return json(RunReports.runningJson(run));
+    }
+    return json(
+        RunReports.withOnCall(
+            run.resultJson(), runs.incidentsOf(id), runs.acknowledgement(id).orElse(null)));
+  }
+
+  /**
+   * Acknowledges the violation of a FAIL run: records who and why, and resolves its {@code
+   * ToolRunViolation} on every channel.
+   */
+  @PostMapping(value = "/{id}/acknowledge", produces = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<String> acknowledge(
+      @PathVariable String id, @RequestBody(required = false) AcknowledgeBody body) {
+    if (body == null) {
+      throw new RunService.BadRequest("body", "a JSON object {who, why} is required");
+    }
+    Acknowledgement ack = runs.acknowledge(id, body.who(), body.why());
+    return json(Json.pretty(RunReports.acknowledgementFields(ack)) + "\n");
   }
 
   @GetMapping("/{id}/report")
@@ -149,6 +171,11 @@ class RunsController {
   @ExceptionHandler(RunService.NotFound.class)
   ResponseEntity<String> notFound(RunService.NotFound e) {
     return problem(HttpStatus.NOT_FOUND, "No such run", e.getMessage(), null);
+  }
+
+  @ExceptionHandler(RunService.NotAcknowledgeable.class)
+  ResponseEntity<String> notAcknowledgeable(RunService.NotAcknowledgeable e) {
+    return problem(HttpStatus.CONFLICT, "Cannot acknowledge", e.getMessage(), null);
   }
 
   @ExceptionHandler(RunService.NotReady.class)

@@ -29,6 +29,7 @@ public final class AlertingHarness implements AutoCloseable {
   final AlertOutbox outbox;
   final AlertChannels channels;
   final IncidentAlerts incidentAlerts;
+  final ToolRunAlerts toolRunAlerts;
   final OutboxWorker worker;
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
@@ -42,7 +43,23 @@ public final class AlertingHarness implements AutoCloseable {
   }
 
   AlertingHarness(DataSource dataSource, AlertsProperties properties, BooleanSupplier leader) {
+    this(dataSource, properties, leader, null);
+  }
+
+  /**
+   * With {@code causes} (null for none) telling which run caused an incident; {@link #toolRuns()}
+   * gets the verdict and acknowledgement events.
+   */
+  AlertingHarness(
+      DataSource dataSource,
+      AlertsProperties properties,
+      BooleanSupplier leader,
+      io.stagingcanary.runs.RunCauses causes) {
     Clock clock = Clock.systemUTC();
+    StaticListableBeanFactory runs = new StaticListableBeanFactory();
+    if (causes != null) {
+      runs.addBean("runCauses", causes);
+    }
     CanaryProperties canary = canary();
     CanaryMetrics metrics =
         new CanaryMetrics(
@@ -74,6 +91,17 @@ public final class AlertingHarness implements AutoCloseable {
             new StaticListableBeanFactory()
                 .getBeanProvider(io.stagingcanary.incident.ExpectedChanges.class),
             metrics,
+            runs.getBeanProvider(io.stagingcanary.runs.RunCauses.class),
+            clock,
+            properties,
+            canary);
+    toolRunAlerts =
+        new ToolRunAlerts(
+            outbox,
+            channels,
+            new JdbcIncidentStore(dataSource),
+            incidentAlerts,
+            runs.getBeanProvider(io.stagingcanary.runs.RunCauses.class),
             canary);
     worker =
         new OutboxWorker(
@@ -82,6 +110,7 @@ public final class AlertingHarness implements AutoCloseable {
             leadership,
             metrics,
             new JdbcIncidentStore(dataSource),
+            toolRunAlerts,
             clock,
             properties,
             canary);
@@ -90,6 +119,16 @@ public final class AlertingHarness implements AutoCloseable {
   /** The listener to hand to the incident assembler. */
   public IncidentChangeListener incidents() {
     return incidentAlerts;
+  }
+
+  /** The listener of run verdicts and acknowledgements. */
+  ToolRunAlerts toolRuns() {
+    return toolRunAlerts;
+  }
+
+  /** Runs {@code work} in one outbox transaction, as the verdict's own transaction does. */
+  void inTransaction(Runnable work) {
+    outbox.inTransaction(work);
   }
 
   /** Starts delivering. */
@@ -126,6 +165,11 @@ public final class AlertingHarness implements AutoCloseable {
 
   static AlertsProperties properties(
       String base, Duration resend, AlertsProperties.Delivery delivery) {
+    return properties(base, resend, Duration.ofMinutes(5), delivery);
+  }
+
+  static AlertsProperties properties(
+      String base, Duration resend, Duration holdForVerdict, AlertsProperties.Delivery delivery) {
     return new AlertsProperties(
         List.of(new AlertsProperties.Alertmanager(null, true, base + "/am")),
         List.of(new AlertsProperties.Slack(null, true, base + "/slack", null)),
@@ -135,6 +179,7 @@ public final class AlertingHarness implements AutoCloseable {
         Duration.ofMinutes(5),
         resend,
         null,
+        holdForVerdict,
         delivery);
   }
 

@@ -43,6 +43,7 @@ class AlertmanagerIT {
             Duration.ofMinutes(5),
             Duration.ofSeconds(5),
             "https://runbooks.example.com/canary",
+            Duration.ofMinutes(5),
             AlertingHarness.fastDelivery());
     alerts = new AlertingHarness(dataSource, properties, () -> true);
     alerts.start();
@@ -89,7 +90,7 @@ class AlertmanagerIT {
     assertThat(alert.path("annotations").path("summary").asText())
         .isEqualTo("2 sentinels lost in tenant acme (set sandbox)");
     assertThat(alert.path("annotations").path("runbook_url").asText())
-        .isEqualTo("https://runbooks.example.com/canary");
+        .isEqualTo("https://runbooks.example.com/canary#sentinelloss");
     assertThat(alert.path("generatorURL").asText())
         .isEqualTo(TestAlerts.PUBLIC + "/api/v1/incidents/" + id);
 

@@ -88,11 +88,29 @@ class AlertsPropertiesTest {
                           .filter(c -> c instanceof SlackChannel)
                           .map(c -> ((SlackChannel) c).uri().toString()))
                   .containsExactly("https://hooks.slack.com/services/T/B/X");
+              assertThat(alerts.runbookUrl()).isEqualTo("https://runbooks.example.com/canary");
+              assertThat(alerts.holdForVerdict()).isEqualTo(Duration.ofMinutes(5));
               assertThat(context.getBean(CanaryProperties.class).publicBase())
                   .isEqualTo("https://canary.example.com");
               assertThat(context.getBean(MaintenanceProperties.class).maxDuration())
                   .isEqualTo(Duration.ofHours(4));
             });
+  }
+
+  @Test
+  void theRunbookIsABaseUrlWithADefaultAndNoFragment() {
+    runner.run(
+        context ->
+            assertThat(context.getBean(AlertsProperties.class).runbookUrl())
+                .isEqualTo(AlertsProperties.DEFAULT_RUNBOOK));
+    runner
+        .withPropertyValues("canary.alerts.runbook-url=https://wiki.example.com/canary#alerts")
+        .run(
+            context ->
+                assertThat(context.getStartupFailure())
+                    .rootCause()
+                    .hasMessageContaining("canary.alerts.runbook-url")
+                    .hasMessageContaining("without a #fragment"));
   }
 
   @Test
@@ -145,6 +163,7 @@ class AlertsPropertiesTest {
             Duration.ofMinutes(5),
             Duration.ofMinutes(1),
             null,
+            Duration.ofMinutes(5),
             AlertingHarness.fastDelivery());
     assertThatThrownBy(() -> AlertChannels.build(properties))
         .hasMessageStartingWith("canary.alerts.pagerduty[0].routing-key-file: cannot read");

@@ -1,12 +1,10 @@
 package io.stagingcanary.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.stagingcanary.cluster.ClusterIdentity;
 import io.stagingcanary.leader.Leadership;
-import io.stagingcanary.runs.ToolRunFailed;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SentinelCanaryBlind after the grace and its resolve; ToolRunViolation with the verdict. */
+/** SentinelCanaryBlind after the grace and its resolve (ToolRunViolation: ToolRunAlertsTest). */
 class BlindAndToolRunAlertsTest {
 
   static final ClusterIdentity CLUSTER = new ClusterIdentity("c-1", "staging", "https://k8s");
@@ -127,45 +125,6 @@ class BlindAndToolRunAlertsTest {
     clock.now = TestAlerts.T0.plus(Duration.ofHours(1));
     blind.check();
     assertThat(outbox.list(null, 10)).isEmpty();
-  }
-
-  @Test
-  void aToolRunViolationIsStoredWithTheVerdictsTransaction() {
-    ToolRunAlerts toolRuns = new ToolRunAlerts(outbox, channels, AlertingHarness.canary());
-    ToolRunFailed failed =
-        new ToolRunFailed(
-            "run-42",
-            "tenant-pruner",
-            "1.4.0",
-            "staging",
-            "c-1",
-            "tenant-pruner 1.4.0 removed 3 sentinels it may not touch",
-            "acme\n  canary-acme\n    ConfigMap settings: MISSING\n",
-            "**acme**",
-            "{\"violations\":3}",
-            3,
-            TestAlerts.T0);
-    assertThatThrownBy(
-            () ->
-                outbox.inTransaction(
-                    () -> {
-                      toolRuns.onToolRunFailed(failed);
-                      throw new IllegalStateException("verdict not stored");
-                    }))
-        .hasMessage("verdict not stored");
-    assertThat(outbox.list(null, 10)).isEmpty();
-
-    outbox.inTransaction(() -> toolRuns.onToolRunFailed(failed));
-    toolRuns.onToolRunFailed(failed); // published again: still one row per channel
-    assertThat(outbox.list(null, 10))
-        .singleElement()
-        .satisfies(
-            e -> {
-              assertThat(e.alertName()).isEqualTo("ToolRunViolation");
-              assertThat(e.subject()).isEqualTo("run-42");
-              assertThat(e.alert().link()).isEqualTo(TestAlerts.PUBLIC + "/api/v1/runs/run-42");
-              assertThat(e.alert().counts()).containsEntry("VIOLATIONS", 3);
-            });
   }
 
   /** A clock the test sets. */

@@ -221,7 +221,11 @@ class OutboxDeliveryTest {
     seal("inc-1");
     alerts.start();
     await().atMost(Duration.ofSeconds(20)).until(() -> alerts.pending() == 0);
-    AlertsController api = new AlertsController(alerts.outbox);
+    AlertsController api =
+        new AlertsController(
+            alerts.outbox,
+            new org.springframework.beans.factory.support.StaticListableBeanFactory()
+                .getBeanProvider(io.stagingcanary.runs.RunCauses.class));
     List<AlertsController.AlertView> failed = api.list("failed", 100);
     assertThat(failed)
         .singleElement()

@@ -24,7 +24,15 @@ class PayloadGoldenTest {
   static final Path GOLDEN = Path.of("src/test/resources/alerts");
   static final Alert FIRING = TestAlerts.firing("inc-20261122-100000-a1b2");
   static final Alert RESOLVED = FIRING.resolvedAt(T0.plusSeconds(600));
-  static final String RUNBOOK = "https://runbooks.example.com/staging-canary#sentinelloss";
+  static final String RUNBOOK = "https://runbooks.example.com/staging-canary";
+  static final Alert VIOLATION =
+      ToolRunAlerts.alert(
+          ToolRunAlertsTest.failed(
+              new io.stagingcanary.runs.RunCauses.RunRef(
+                  "0b6c1a52-3f0e-4e55-9d1c-6f1f3c8e2a10", "prune-users", "1.0.0")),
+          TestAlerts.PUBLIC,
+          List.of("inc-20261122-100000-a1b2"));
+  static final Alert VIOLATION_RESOLVED = VIOLATION.resolvedAt(T0.plusSeconds(900));
 
   @Test
   void alertmanager() throws IOException {
@@ -35,6 +43,30 @@ class PayloadGoldenTest {
     golden(
         "alertmanager-resolved.json",
         AlertmanagerChannel.render(RESOLVED, T0.plusSeconds(600), resend, RUNBOOK));
+  }
+
+  @Test
+  void toolRunViolation() throws IOException {
+    Duration resend = Duration.ofMinutes(1);
+    golden(
+        "violation-alertmanager-firing.json",
+        AlertmanagerChannel.render(VIOLATION, T0.plusSeconds(25), resend, RUNBOOK));
+    golden(
+        "violation-alertmanager-resolved.json",
+        AlertmanagerChannel.render(VIOLATION_RESOLVED, T0.plusSeconds(900), resend, RUNBOOK));
+    golden("violation-webhook-firing.json", WebhookChannel.render(VIOLATION));
+    golden("violation-pagerduty-trigger.json", PagerDutyChannel.render(VIOLATION, "R0UTINGKEY"));
+    golden("violation-slack-firing.json", SlackChannel.render(VIOLATION));
+  }
+
+  @Test
+  void everyAlertLinksItsOwnRunbookSection() {
+    for (Alert alert : List.of(FIRING, VIOLATION)) {
+      JsonNode am =
+          AlertCodec.read(AlertmanagerChannel.render(alert, T0, Duration.ofMinutes(1), RUNBOOK));
+      assertThat(am.get(0).path("annotations").path("runbook_url").asText())
+          .isEqualTo(RUNBOOK + "#" + alert.name().toLowerCase(java.util.Locale.ROOT));
+    }
   }
 
   @Test
@@ -136,7 +168,9 @@ class PayloadGoldenTest {
             "slack-firing.json",
             "pagerduty-trigger.json",
             "pagerduty-resolve.json",
-            "webhook-firing.json")) {
+            "webhook-firing.json",
+            "violation-alertmanager-firing.json",
+            "violation-webhook-firing.json")) {
       assertThat(blocks).as(file).contains(AlertCodec.read(Files.readString(GOLDEN.resolve(file))));
     }
   }
@@ -145,6 +179,7 @@ class PayloadGoldenTest {
   void storedAlertsReadBackUnchanged() {
     assertThat(AlertCodec.decode(AlertCodec.encode(FIRING))).isEqualTo(FIRING);
     assertThat(AlertCodec.decode(AlertCodec.encode(RESOLVED))).isEqualTo(RESOLVED);
+    assertThat(AlertCodec.decode(AlertCodec.encode(VIOLATION))).isEqualTo(VIOLATION);
   }
 
   static String bigDiff(int lines) {

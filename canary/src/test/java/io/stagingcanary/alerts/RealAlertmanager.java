@@ -47,6 +47,19 @@ public final class RealAlertmanager implements AutoCloseable {
 
   /** Starts one in {@code directory} and waits until it is ready. */
   public static RealAlertmanager start(Path directory) throws IOException {
+    return start(
+        directory,
+        """
+        route:
+          receiver: blackhole
+          group_wait: 1s
+        receivers:
+          - name: blackhole
+        """);
+  }
+
+  /** Starts one with this configuration in {@code directory} and waits until it is ready. */
+  public static RealAlertmanager start(Path directory, String configuration) throws IOException {
     Optional<Path> binary = binary();
     if (binary.isEmpty()) {
       if ("true".equals(System.getenv("CANARY_CONTROL_PLANE_REQUIRED"))) {
@@ -61,15 +74,7 @@ public final class RealAlertmanager implements AutoCloseable {
     }
     Files.createDirectories(directory);
     Path config = directory.resolve("alertmanager.yml");
-    Files.writeString(
-        config,
-        """
-        route:
-          receiver: blackhole
-          group_wait: 1s
-        receivers:
-          - name: blackhole
-        """);
+    Files.writeString(config, configuration);
     Process process =
         new ProcessBuilder(
                 binary.get().toString(),
@@ -97,6 +102,20 @@ public final class RealAlertmanager implements AutoCloseable {
     return http.send(
         HttpRequest.newBuilder(URI.create(url + path)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** {@code POST /api/v2/alerts}, as Prometheus posts its rule alerts. */
+  public void post(String alertsJson) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url + "/api/v2/alerts"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(alertsJson))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("Alertmanager refused: " + response.body());
+    }
   }
 
   /** {@code GET /api/v2/alerts}: the active alerts. */

@@ -41,7 +41,10 @@ class DemoTest {
     assertThat(flawed).contains("PersistentVolumeClaim");
     assertThat(fixed).contains("PASS");
     assertThat(fixed).doesNotContain("stark").doesNotContain("wayne").contains("dunder");
-    assertThat(output).contains("SentinelLoss").contains("ToolRunViolation");
+    assertThat(output)
+        .containsPattern("ToolRunViolation +-> log")
+        .contains("merged into ToolRunViolation of run")
+        .doesNotContainPattern("SentinelLoss +-> log");
     assertThat(output)
         .containsPattern("incident \\S+ opened \\d+ ms after the tool began deleting")
         .contains("gate verdict FAIL for prune-unpaid-users 1.0.0 (flawed)")

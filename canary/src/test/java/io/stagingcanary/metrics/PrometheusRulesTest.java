@@ -72,7 +72,7 @@ class PrometheusRulesTest {
     assertThat(alerts)
         .contains(
             "StagingCanaryDown",
-            "SentinelCanaryBlind",
+            "StagingCanaryBlind",
             "SentinelLossOpen",
             "VerificationStale",
             "AlertDeliveryFailing",
@@ -113,6 +113,34 @@ class PrometheusRulesTest {
                     .as("metrics of %s", alert)
                     .isNotEmpty()
                     .allSatisfy(name -> assertThat(catalog.familyOf(name)).as(name).isNotNull()));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyAlertLinksItsOwnRunbookSectionWithTheAgentsBase() throws IOException {
+    String runbook = Files.readString(root.resolve("docs/runbook.md"));
+    Map<String, Object> rules = QueriedMetrics.yaml(DIR.resolve("staging-canary.rules.yaml"));
+    for (Map<String, Object> group : (List<Map<String, Object>>) rules.get("groups")) {
+      for (Map<String, Object> rule : (List<Map<String, Object>>) group.get("rules")) {
+        if (!rule.containsKey("alert")) {
+          continue;
+        }
+        String alert = (String) rule.get("alert");
+        Map<String, Object> annotations = (Map<String, Object>) rule.get("annotations");
+        assertThat(annotations.get("runbook_url"))
+            .as(alert)
+            .isEqualTo(
+                io.stagingcanary.alerts.AlertsProperties.DEFAULT_RUNBOOK
+                    + "#"
+                    + alert.toLowerCase(java.util.Locale.ROOT));
+        assertThat(runbook).as("runbook section of " + alert).contains("\n## " + alert + "\n");
+      }
+    }
+    for (String agentAlert : List.of("SentinelLoss", "ToolRunViolation", "SentinelCanaryBlind")) {
+      assertThat(runbook)
+          .as("runbook section of " + agentAlert)
+          .contains("\n## " + agentAlert + "\n");
+    }
   }
 
   @Test

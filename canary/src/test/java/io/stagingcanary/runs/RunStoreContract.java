@@ -14,7 +14,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** The run store on every supported database: migrations V1..V10 applied by Flyway. */
+/** The run store on every supported database: every migration applied by Flyway. */
 abstract class RunStoreContract {
 
   static final Instant T0 = Instant.parse("2026-03-01T10:00:00.123456Z");
@@ -66,6 +66,31 @@ abstract class RunStoreContract {
         null,
         null,
         null);
+  }
+
+  @Test
+  void anAcknowledgementIsRecordedOnceWithWhoAndWhy() {
+    store.insert(running("r1", "cleanup", T0, null));
+    Acknowledgement ack =
+        new Acknowledgement("r1", "alice", "restored by hand", T0.plusSeconds(60));
+    assertThat(store.acknowledgement("r1")).isEmpty();
+    assertThat(store.acknowledge(ack)).isTrue();
+    assertThat(store.acknowledge(new Acknowledgement("r1", "bob", "again", T0.plusSeconds(90))))
+        .isFalse();
+    assertThat(store.acknowledgement("r1")).contains(ack);
+  }
+
+  @Test
+  void aRunAndTheIncidentsItCausedLinkBothWaysOnce() {
+    store.insert(running("r1", "cleanup", T0, null));
+    store.insert(running("r2", "cleanup", T0.plusSeconds(5), null));
+    store.linkIncident("r1", "inc-b", T0.plusSeconds(20));
+    store.linkIncident("r1", "inc-a", T0.plusSeconds(10));
+    store.linkIncident("r1", "inc-a", T0.plusSeconds(30));
+    store.linkIncident("r2", "inc-a", T0.plusSeconds(40));
+    assertThat(store.incidentsOf("r1")).containsExactly("inc-a", "inc-b");
+    assertThat(store.runsOf("inc-a")).containsExactly("r1", "r2");
+    assertThat(store.runsOf("inc-c")).isEmpty();
   }
 
   @Test
