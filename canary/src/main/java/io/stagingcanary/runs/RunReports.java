@@ -1,6 +1,7 @@
 package io.stagingcanary.runs;
 
 import io.stagingcanary.diff.DiffResult;
+import io.stagingcanary.diff.Escape;
 import io.stagingcanary.diff.Json;
 import io.stagingcanary.diff.JsonRenderer;
 import io.stagingcanary.diff.MarkdownRenderer;
@@ -155,7 +156,7 @@ final class RunReports {
         .append(": `")
         .append(j.run().tool())
         .append("` ")
-        .append(j.run().version())
+        .append(Escape.markdown(j.run().version()))
         .append("\n\nRun `")
         .append(j.run().id())
         .append("`, policy ")
@@ -417,7 +418,8 @@ final class RunReports {
     return out.toString();
   }
 
+  /** Table cells and list items: the text as written, no HTML, no Markdown markup. */
   private static String cell(String text) {
-    return text.replace("|", "\\|").replace("\n", " ");
+    return Escape.markdown(text);
   }
 }
