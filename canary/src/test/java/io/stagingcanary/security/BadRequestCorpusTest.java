@@ -151,6 +151,31 @@ class BadRequestCorpusTest extends SandboxApi {
   }
 
   @Test
+  void errorsAreProblemsWhateverTheClientAccepts() {
+    String incident = "/api/v1/incidents/inc-none";
+    String report = "/api/v1/runs/" + UNKNOWN_RUN + "/report";
+    // An incident is served as JSON, text or Markdown only: 406 for anything else.
+    Object[][] cases = {
+      {incident, "text/plain", 404},
+      {incident, "text/markdown", 404},
+      {incident, "*/*", 404},
+      {incident, "application/xml", 406},
+      {incident, "text/html", 406},
+      {report, "text/plain", 404},
+      {report, "application/xml", 404},
+      {report, "text/html", 404},
+      {report, "*/*", 404}
+    };
+    for (Object[] c : cases) {
+      String name = c[1] + " " + c[0];
+      RawHttp.Response response =
+          http().send("GET", (String) c[0], null, null, Map.of("Accept", (String) c[1]));
+      assertThat(response.status()).as(name).isEqualTo(c[2]);
+      assertThat(response.isProblem()).as(name + " -> " + response).isTrue();
+    }
+  }
+
+  @Test
   void aTooLongCommitIs400NamingTheField() {
     RawHttp.Response response =
         http()
