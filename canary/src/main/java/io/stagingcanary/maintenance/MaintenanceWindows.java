@@ -44,9 +44,10 @@ public class MaintenanceWindows implements ExpectedChanges {
   /** Longest {@code mode}, in characters. */
   public static final int MAX_MODE = 32;
 
-  /** Most values per matcher list, and the longest value (a Kubernetes name). */
+  /** Most values per matcher list. */
   public static final int MAX_MATCHER_VALUES = 100;
 
+  /** Longest matcher value, in characters (a Kubernetes name). */
   public static final int MAX_MATCHER_VALUE = 253;
 
   /** How far ahead a window may end. */
