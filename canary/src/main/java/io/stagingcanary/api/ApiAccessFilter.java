@@ -6,50 +6,72 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Set;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Bearer-token access to {@code /api/**}: mutating methods always need a valid token; reads only
- * when {@code canary.api.protect-reads=true}. No token configured means no mutation at all.
+ * when {@code canary.api.protect-reads=true}; {@code /actuator/prometheus} only when {@code
+ * canary.api.protect-metrics=true}. No token configured means no mutation at all. The area is
+ * decided on the routed path ({@link ApiPaths}); an {@code /api} path that is not in its plain
+ * spelling ({@code ;} parameters, percent-encoding, {@code //}, {@code .}) is refused with 400
+ * after the token check.
  */
 @Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 20)
 class ApiAccessFilter extends OncePerRequestFilter {
-
-  private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
   private final ApiTokens tokens;
   private final boolean protectReads;
+  private final boolean protectMetrics;
 
   ApiAccessFilter(ApiTokens tokens, CanaryProperties properties) {
     this.tokens = tokens;
     this.protectReads = properties.api().protectReads();
-  }
-
-  @Override
-  protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !request.getRequestURI().startsWith("/api/");
+    this.protectMetrics = properties.api().protectMetrics();
   }
 
   @Override
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    boolean read = READ_METHODS.contains(request.getMethod());
-    if (read && !protectReads) {
+    ApiPaths.Area area = ApiPaths.area(request);
+    if (area == ApiPaths.Area.OTHER) {
       chain.doFilter(request, response);
       return;
     }
+    boolean read = ApiPaths.isRead(request);
+    boolean needsToken =
+        area == ApiPaths.Area.API ? !read || protectReads : read ? protectMetrics : false;
+    if (needsToken && !authorised(request, response, read)) {
+      return;
+    }
+    String irregular = ApiPaths.irregularity(request);
+    if (irregular != null) {
+      ProblemResponses.write(
+          response,
+          400,
+          "Irregular path",
+          irregular + "; send the plain path, e.g. " + ApiPaths.mappedPath(request));
+      return;
+    }
+    chain.doFilter(request, response);
+  }
+
+  /** Writes 401/403 and answers false unless the request carries a configured token. */
+  private boolean authorised(HttpServletRequest request, HttpServletResponse response, boolean read)
+      throws IOException {
     if (!tokens.configured()) {
-      problem(
+      ProblemResponses.write(
           response,
           403,
           "API access disabled",
           "No API token is configured (canary.api.token-file or CANARY_API_TOKEN), so "
               + (read ? "protected reads" : "mutating endpoints")
               + " are refused.");
-      return;
+      return false;
     }
     String header = request.getHeader("Authorization");
     String presented =
@@ -58,31 +80,15 @@ class ApiAccessFilter extends OncePerRequestFilter {
             : null;
     if (!tokens.accepts(presented)) {
       response.setHeader("WWW-Authenticate", "Bearer realm=\"staging-canary\"");
-      problem(
+      ProblemResponses.write(
           response,
           401,
           "Unauthorized",
           presented == null
               ? "This endpoint needs an 'Authorization: Bearer <token>' header."
               : "The bearer token is not one of the configured API tokens.");
-      return;
+      return false;
     }
-    chain.doFilter(request, response);
-  }
-
-  private static void problem(HttpServletResponse response, int status, String title, String detail)
-      throws IOException {
-    response.setStatus(status);
-    response.setContentType("application/problem+json");
-    response
-        .getWriter()
-        .write(
-            "{\"type\":\"about:blank\",\"title\":\""
-                + title
-                + "\",\"status\":"
-                + status
-                + ",\"detail\":\""
-                + detail.replace("\"", "'")
-                + "\"}");
+    return true;
   }
 }

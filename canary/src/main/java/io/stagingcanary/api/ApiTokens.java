@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -19,7 +18,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The bearer tokens that may call mutating endpoints: one per line in {@code canary.api.token-file}
- * (re-read when the file changes), or {@code CANARY_API_TOKEN}. Tokens are compared in constant
+ * ({@code #} lines are comments; the content is re-checked on every request, so a rotated or
+ * revoked token takes effect at once), or {@code CANARY_API_TOKEN}. Tokens are compared in constant
  * time and never logged.
  */
 @Component
@@ -30,7 +30,8 @@ public class ApiTokens {
 
   private final Path tokenFile;
   private final String environmentToken;
-  private volatile FileTime loadedAt;
+  private byte[] loadedContent;
+  private String fileProblem;
   private volatile List<byte[]> fileDigests = List.of();
 
   @Autowired
@@ -86,33 +87,64 @@ public class ApiTokens {
     return match;
   }
 
+  /**
+   * The digests of the file's tokens, re-parsed whenever the file's content changes: the file is
+   * read on every check (it is tiny), so a rewrite keeping size and mtime still takes effect. A
+   * missing or unreadable file accepts nothing and is logged once per change of state.
+   */
   private List<byte[]> currentFileDigests() {
     if (tokenFile == null) {
       return List.of();
     }
+    byte[] content;
     try {
-      FileTime modified = Files.getLastModifiedTime(tokenFile);
-      if (!modified.equals(loadedAt)) {
+      content = Files.readAllBytes(tokenFile);
+    } catch (IOException e) {
+      String problem = e.getClass().getSimpleName();
+      synchronized (this) {
+        if (!problem.equals(fileProblem)) {
+          fileProblem = problem;
+          log.warn(
+              "Cannot read API token file {} ({}): no token of the file is accepted until it is"
+                  + " readable again",
+              tokenFile,
+              e instanceof java.nio.file.NoSuchFileException
+                  ? "it does not exist"
+                  : e.getMessage());
+        }
+        fileDigests = List.of();
+        loadedContent = null;
+      }
+      return List.of();
+    }
+    byte[] contentDigest = sha256(content);
+    synchronized (this) {
+      if (fileProblem != null) {
+        log.info("API token file {} is readable again", tokenFile);
+        fileProblem = null;
+      }
+      if (!MessageDigest.isEqual(contentDigest, loadedContent)) {
         List<byte[]> digests = new ArrayList<>();
-        for (String line : Files.readAllLines(tokenFile, StandardCharsets.UTF_8)) {
+        for (String line : new String(content, StandardCharsets.UTF_8).split("\\R")) {
           String token = line.strip();
           if (!token.isEmpty() && !token.startsWith("#")) {
             digests.add(sha256(token));
           }
         }
         fileDigests = List.copyOf(digests);
-        loadedAt = modified;
+        loadedContent = contentDigest;
       }
       return fileDigests;
-    } catch (IOException e) {
-      log.warn("Cannot read API token file {}: {}", tokenFile, e.getMessage());
-      return List.of();
     }
   }
 
   private static byte[] sha256(String value) {
+    return sha256(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] sha256(byte[] value) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256").digest(value);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }

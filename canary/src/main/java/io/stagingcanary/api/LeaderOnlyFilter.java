@@ -6,19 +6,23 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Mutating calls to {@code /api/**} on a replica that is not the leader answer 503 naming the
- * leader (header {@value #LEADER_HEADER}); reads are served by every replica.
+ * leader (header {@value #LEADER_HEADER}); reads are served by every replica. Runs after the token
+ * check, on the same routed path ({@link ApiPaths}).
  */
 @Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 30)
 class LeaderOnlyFilter extends OncePerRequestFilter {
 
   static final String LEADER_HEADER = "X-Canary-Leader";
-  private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
   private final Leadership leadership;
 
@@ -28,8 +32,7 @@ class LeaderOnlyFilter extends OncePerRequestFilter {
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !request.getRequestURI().startsWith("/api/")
-        || READ_METHODS.contains(request.getMethod());
+    return ApiPaths.area(request) != ApiPaths.Area.API || ApiPaths.isRead(request);
   }
 
   @Override
@@ -41,12 +44,10 @@ class LeaderOnlyFilter extends OncePerRequestFilter {
       return;
     }
     String leader = leadership.currentLeader().orElse(null);
-    response.setStatus(503);
     response.setHeader("Retry-After", "5");
     if (leader != null) {
       response.setHeader(LEADER_HEADER, leader);
     }
-    response.setContentType("application/problem+json");
     String detail =
         "This replica ("
             + leadership.identity()
@@ -55,15 +56,12 @@ class LeaderOnlyFilter extends OncePerRequestFilter {
             + " accepts "
             + request.getMethod()
             + " "
-            + request.getRequestURI()
+            + ApiPaths.mappedPath(request)
             + ".";
-    response
-        .getWriter()
-        .write(
-            "{\"type\":\"about:blank\",\"title\":\"Not the leader\",\"status\":503,\"detail\":\""
-                + detail.replace("\"", "'")
-                + "\""
-                + (leader == null ? "" : ",\"leader\":\"" + leader.replace("\"", "'") + "\"")
-                + "}");
+    Map<String, Object> extra = new LinkedHashMap<>();
+    if (leader != null) {
+      extra.put("leader", leader);
+    }
+    ProblemResponses.write(response, 503, "Not the leader", detail, extra);
   }
 }

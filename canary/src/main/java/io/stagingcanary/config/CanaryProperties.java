@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -83,8 +84,23 @@ public record CanaryProperties(
       @NotNull @DefaultValue("fixtures") Path path,
       @NotEmpty @DefaultValue("sandbox") List<@NotBlank String> sets) {}
 
-  /** Access to the agent's HTTP API. */
-  public record Api(Path tokenFile, @DefaultValue("false") boolean protectReads) {}
+  /**
+   * Access to the agent's HTTP API: the token file, whether reads of {@code /api/**} need a token,
+   * and whether {@code /actuator/prometheus} does.
+   */
+  public record Api(
+      Path tokenFile,
+      @DefaultValue("false") boolean protectReads,
+      @DefaultValue("false") boolean protectMetrics) {
+
+    @ConstructorBinding
+    public Api {}
+
+    /** Without metrics protection (as before {@code protect-metrics} existed). */
+    public Api(Path tokenFile, boolean protectReads) {
+      this(tokenFile, protectReads, false);
+    }
+  }
 
   /** The in-process sandbox cluster (profile {@code sandbox} only). */
   public record Sandbox(

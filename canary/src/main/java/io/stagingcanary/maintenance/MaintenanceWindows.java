@@ -1,5 +1,6 @@
 package io.stagingcanary.maintenance;
 
+import io.stagingcanary.diff.Escape;
 import io.stagingcanary.incident.ExpectedChanges;
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.metrics.CanaryMetrics;
@@ -13,7 +14,9 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -34,7 +37,21 @@ public class MaintenanceWindows implements ExpectedChanges {
       "window_id, starts_at, ends_at, reason, mode, match_sets, match_tenants, match_namespaces,"
           + " match_kinds, created_at, deleted_at";
   private static final Duration CACHE_FOR = Duration.ofSeconds(10);
-  private static final int MAX_REASON = 1000;
+
+  /** Longest {@code reason}, in characters. */
+  public static final int MAX_REASON = 1000;
+
+  /** Longest {@code mode}, in characters. */
+  public static final int MAX_MODE = 32;
+
+  /** Most values per matcher list. */
+  public static final int MAX_MATCHER_VALUES = 100;
+
+  /** Longest matcher value, in characters (a Kubernetes name). */
+  public static final int MAX_MATCHER_VALUE = 253;
+
+  /** How far ahead a window may end. */
+  public static final Duration MAX_AHEAD = Duration.ofDays(366);
 
   private final JdbcClient jdbc;
   private final Clock clock;
@@ -79,13 +96,20 @@ public class MaintenanceWindows implements ExpectedChanges {
         problems.add("end must be in the future");
       }
     }
+    if (request.end() != null && request.end().isAfter(now.plus(MAX_AHEAD))) {
+      problems.add("end must be at most " + MAX_AHEAD.toDays() + " days from now");
+    }
     if (request.reason() == null || request.reason().isBlank()) {
       problems.add("reason must not be empty");
     } else if (request.reason().length() > MAX_REASON) {
       problems.add("reason must be at most " + MAX_REASON + " characters");
+    } else if (request.reason().indexOf('\u0000') >= 0) {
+      problems.add("reason must not contain the NUL character");
     }
     MaintenanceWindow.Mode mode = MaintenanceWindow.Mode.MUTE_CHANGES;
-    if (request.mode() != null && !request.mode().isBlank()) {
+    if (request.mode() != null && request.mode().length() > MAX_MODE) {
+      problems.add("mode must be at most " + MAX_MODE + " characters (mute-changes or mute-all)");
+    } else if (request.mode() != null && !request.mode().isBlank()) {
       try {
         mode = MaintenanceWindow.Mode.parse(request.mode());
       } catch (IllegalArgumentException e) {
@@ -96,13 +120,28 @@ public class MaintenanceWindows implements ExpectedChanges {
         request.matchers() == null
             ? new MaintenanceWindow.Matchers(null, null, null, null)
             : request.matchers();
-    for (List<String> values :
-        List.of(matchers.sets(), matchers.tenants(), matchers.namespaces(), matchers.kinds())) {
-      if (values.stream().anyMatch(v -> v == null || v.isBlank() || v.contains(","))) {
-        problems.add("matchers must be non-empty names without commas");
-        break;
-      }
-    }
+    Map<String, List<String>> byName = new LinkedHashMap<>();
+    byName.put("sets", matchers.sets());
+    byName.put("tenants", matchers.tenants());
+    byName.put("namespaces", matchers.namespaces());
+    byName.put("kinds", matchers.kinds());
+    byName.forEach(
+        (name, values) -> {
+          if (values.size() > MAX_MATCHER_VALUES) {
+            problems.add(
+                "matchers." + name + " must have at most " + MAX_MATCHER_VALUES + " values");
+          } else if (values.stream()
+              .anyMatch(v -> v == null || v.isBlank() || v.contains(",") || v.indexOf(0) >= 0)) {
+            problems.add("matchers." + name + " must be non-empty names without commas");
+          } else if (values.stream().anyMatch(v -> v.length() > MAX_MATCHER_VALUE)) {
+            problems.add(
+                "matchers."
+                    + name
+                    + " values must be at most "
+                    + MAX_MATCHER_VALUE
+                    + " characters");
+          }
+        });
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
@@ -138,7 +177,7 @@ public class MaintenanceWindows implements ExpectedChanges {
         mode.wire(),
         window.start(),
         window.end(),
-        window.reason());
+        Escape.logLine(window.reason()));
     invalidate();
     return find(window.id()).orElse(window);
   }
@@ -187,7 +226,7 @@ public class MaintenanceWindows implements ExpectedChanges {
     return current().stream()
         .filter(w -> w.expects(item, at))
         .findFirst()
-        .map(w -> "maintenance window " + w.id() + " (" + w.reason() + ")");
+        .map(w -> "maintenance window " + w.id() + " (" + Escape.logLine(w.reason()) + ")");
   }
 
   /** Windows that may still cover a change being decided now (ended in the last hour or later). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagingcanary.diff.DiffResult;
+import io.stagingcanary.diff.Escape;
 import io.stagingcanary.diff.Json;
 import io.stagingcanary.diff.JsonRenderer;
 import io.stagingcanary.diff.MarkdownRenderer;
@@ -159,7 +160,7 @@ final class RunReports {
         .append(": `")
         .append(j.run().tool())
         .append("` ")
-        .append(j.run().version())
+        .append(Escape.markdown(j.run().version()))
         .append("\n\nRun `")
         .append(j.run().id())
         .append("`, policy ")
@@ -473,7 +474,8 @@ final class RunReports {
     return out.toString();
   }
 
+  /** Table cells and list items: the text as written, no HTML, no Markdown markup. */
   private static String cell(String text) {
-    return text.replace("|", "\\|").replace("\n", " ");
+    return Escape.markdown(text);
   }
 }

@@ -4,6 +4,7 @@ import io.stagingcanary.cluster.ClusterIdentity;
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.diff.Diff;
 import io.stagingcanary.diff.DiffResult;
+import io.stagingcanary.diff.Escape;
 import io.stagingcanary.diff.Finding;
 import io.stagingcanary.diff.Json;
 import io.stagingcanary.diff.ObservedState;
@@ -194,9 +195,10 @@ public class RunService implements ReseedHold {
     if (!tool.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
       throw new BadRequest("tool", "'" + tool + "' is not a tool name (lower-case DNS subdomain)");
     }
-    if (version.length() > 253) {
-      throw new BadRequest("version", "longer than 253 characters");
-    }
+    limit("version", version, 253);
+    limit("commit", request.commit(), 253);
+    limit("pipelineUrl", request.pipelineUrl(), 2048);
+    limit("policy", request.policy(), 253);
     String policyName =
         request.policy() == null || request.policy().isBlank() ? tool : request.policy();
     Optional<ToolPolicy> policy = policies.find(policyName);
@@ -255,7 +257,7 @@ public class RunService implements ReseedHold {
         "Run {} began: tool {} {} (policy {}, source {}), baseline of {} sentinels",
         run.id(),
         tool,
-        version,
+        Escape.logLine(version),
         run.policy() == null ? "none" : run.policy(),
         run.source(),
         before.objects().size());
@@ -459,9 +461,9 @@ public class RunService implements ReseedHold {
         "Run {} of {} {} judged {}: {}",
         run.id(),
         run.tool(),
-        run.version(),
+        Escape.logLine(run.version()),
         toStore.verdict(),
-        RunReports.summary(final0));
+        Escape.logLine(RunReports.summary(final0)));
     Duration took = Duration.between(run.startedAt(), completedAt);
     metrics.toolRunCompleted(run.tool(), toStore.verdict(), took);
     events.publishEvent(
@@ -791,6 +793,21 @@ public class RunService implements ReseedHold {
     Set<ResourceKey> keys = new TreeSet<>();
     diff.changes().forEach(c -> keys.add(c.key()));
     return keys;
+  }
+
+  /**
+   * A field stored as text: at most {@code max} characters, no NUL (PostgreSQL cannot store it).
+   */
+  private static void limit(String field, String value, int max) {
+    if (value == null) {
+      return;
+    }
+    if (value.length() > max) {
+      throw new BadRequest(field, "longer than " + max + " characters");
+    }
+    if (value.indexOf('\u0000') >= 0) {
+      throw new BadRequest(field, "must not contain the NUL character");
+    }
   }
 
   private static String required(String value, String field) {

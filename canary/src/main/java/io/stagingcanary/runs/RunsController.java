@@ -78,6 +78,9 @@ class RunsController {
   ResponseEntity<String> complete(
       @PathVariable String id, @RequestBody(required = false) CompleteBody body) {
     Duration settle = null;
+    if (body != null && body.settle() != null && body.settle().length() > 32) {
+      throw new RunService.BadRequest("settle", "longer than 32 characters");
+    }
     if (body != null && body.settle() != null && !body.settle().isBlank()) {
       try {
         settle = DurationStyle.detectAndParse(body.settle().trim());

@@ -47,6 +47,25 @@ class LeaderOnlyFilterTest {
   }
 
   @Test
+  void aFollowerRefusesEverySpellingThatRoutesIntoTheApi() throws Exception {
+    for (String[] spelling :
+        new String[][] {
+          {"/api;x/v1/maintenance-windows", "/api/v1/maintenance-windows"},
+          {"/%61pi/v1/seedings", "/api/v1/seedings"},
+          {"/api;jsessionid=1/v1/runs", "/api/v1/runs"},
+          {"/API/v1/runs", "/API/v1/runs"}
+        }) {
+      MockHttpServletRequest request = new MockHttpServletRequest("POST", spelling[0]);
+      request.setServletPath(spelling[1]);
+      MockHttpServletResponse response = new MockHttpServletResponse();
+      filter.doFilter(request, response, new MockFilterChain());
+      assertThat(response.getStatus()).as(spelling[0]).isEqualTo(503);
+      assertThat(response.getContentType()).startsWith("application/problem+json");
+      assertThat(response.getContentAsString()).contains("POST " + spelling[1]);
+    }
+  }
+
+  @Test
   void aFollowerServesReadsAndActuator() throws Exception {
     assertThat(call("GET", "/api/v1/status").getStatus()).isEqualTo(200);
     assertThat(call("POST", "/actuator/refresh").getStatus()).isEqualTo(200);

@@ -29,6 +29,7 @@ class CanaryPropertiesTest {
           assertThat(properties.fixtures().path()).isEqualTo(Path.of("fixtures"));
           assertThat(properties.fixtures().sets()).containsExactly("sandbox");
           assertThat(properties.api().protectReads()).isFalse();
+          assertThat(properties.api().protectMetrics()).isFalse();
           assertThat(properties.sandbox().port()).isEqualTo(18443);
           assertThat(properties.sandbox().kubeconfigOr(Path.of("d")))
               .isEqualTo(Path.of("d", "kubeconfig"));
@@ -46,6 +47,7 @@ class CanaryPropertiesTest {
             "canary.fixtures.sets=sandbox,openshift-online",
             "canary.api.token-file=/etc/canary/tokens",
             "canary.api.protect-reads=true",
+            "canary.api.protect-metrics=true",
             "canary.sandbox.port=0",
             "canary.sandbox.kubeconfig=/var/lib/canary/kubeconfig")
         .run(
@@ -57,6 +59,7 @@ class CanaryPropertiesTest {
               assertThat(p.fixtures().sets()).containsExactly("sandbox", "openshift-online");
               assertThat(p.api().tokenFile()).isEqualTo(Path.of("/etc/canary/tokens"));
               assertThat(p.api().protectReads()).isTrue();
+              assertThat(p.api().protectMetrics()).isTrue();
               assertThat(p.sandbox().port()).isZero();
               assertThat(p.sandbox().kubeconfigOr(Path.of("x")))
                   .isEqualTo(Path.of("/var/lib/canary/kubeconfig"));

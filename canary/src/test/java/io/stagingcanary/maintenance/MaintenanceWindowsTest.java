@@ -3,6 +3,9 @@ package io.stagingcanary.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.info.BuildProperties;
 
@@ -112,6 +116,62 @@ class MaintenanceWindowsTest {
                 windows.create(
                     request(Duration.ofHours(-3), Duration.ofHours(-1), "x", null, null)))
         .hasMessageContaining("end must be in the future");
+    assertThat(windows.list(10)).isEmpty();
+  }
+
+  @Test
+  void aNewlineInTheReasonCannotForgeALogLine() {
+    String forged = "drain\n2026-11-22 10:00:00 ERROR [main] Forged: all sentinels lost\r\nmore";
+    Logger logger = (Logger) LoggerFactory.getLogger(MaintenanceWindows.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    MaintenanceWindow window;
+    try {
+      window =
+          windows.create(
+              request(Duration.ZERO, Duration.ofHours(1), forged, List.of("acme"), null));
+    } finally {
+      logger.detachAppender(appender);
+    }
+    assertThat(appender.list).hasSize(1);
+    String line = appender.list.get(0).getFormattedMessage();
+    assertThat(line).doesNotContain("\n").doesNotContain("\r");
+    assertThat(line).contains("drain\\n2026-11-22 10:00:00 ERROR [main] Forged");
+    assertThat(line).contains("lost\\r\\nmore");
+    assertThat(window.reason()).as("stored as written").isEqualTo(forged);
+    assertThat(windows.reason(ACME_MODIFIED, NOW.plusSeconds(60)).orElseThrow())
+        .doesNotContain("\n")
+        .contains("drain\\n2026");
+  }
+
+  @Test
+  void everyStringHasALimitNamedInTheProblem() {
+    String name = "n".repeat(254);
+    assertThatThrownBy(
+            () ->
+                windows.create(
+                    request(Duration.ZERO, Duration.ofHours(1), "x", List.of(name), null)))
+        .hasMessageContaining("matchers.tenants values must be at most 253 characters");
+    List<String> many = java.util.stream.IntStream.range(0, 101).mapToObj(i -> "t" + i).toList();
+    assertThatThrownBy(
+            () -> windows.create(request(Duration.ZERO, Duration.ofHours(1), "x", many, null)))
+        .hasMessageContaining("matchers.tenants must have at most 100 values");
+    assertThatThrownBy(
+            () ->
+                windows.create(
+                    request(Duration.ZERO, Duration.ofHours(1), "x", null, "m".repeat(33))))
+        .hasMessageContaining("mode must be at most 32 characters");
+    assertThatThrownBy(
+            () ->
+                windows.create(request(Duration.ZERO, Duration.ofHours(1), "a\u0000b", null, null)))
+        .hasMessageContaining("reason must not contain the NUL character");
+    assertThatThrownBy(
+            () ->
+                windows.create(
+                    request(
+                        Duration.ofDays(400), Duration.ofDays(400).plusHours(1), "x", null, null)))
+        .hasMessageContaining("end must be at most 366 days from now");
     assertThat(windows.list(10)).isEmpty();
   }
 

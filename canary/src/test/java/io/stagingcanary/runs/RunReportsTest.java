@@ -194,6 +194,56 @@ class RunReportsTest {
   }
 
   @Test
+  void theMarkdownReportCarriesNoHtmlOrMarkupFromUserInput() {
+    ToolRun run =
+        new ToolRun(
+                "run-2",
+                "cluster",
+                "cleanup-unpaid",
+                "<img src=x onerror=alert(1)>\n## forged *bold* [link](http://evil)",
+                null,
+                null,
+                null,
+                ToolRun.SOURCE_API,
+                null,
+                ToolRun.Status.RUNNING,
+                null,
+                T0,
+                null,
+                null,
+                null,
+                null,
+                "{}",
+                null,
+                null,
+                null,
+                null)
+            .complete("FAIL", T0.plusSeconds(1), 0, 0, "h", null, null, null, null);
+    Verdict fail =
+        new Verdict.Fail(
+            List.of(
+                new Violation(
+                    ACME_NS,
+                    "acme",
+                    "MISSING",
+                    Violation.Rule.OUTSIDE_BLAST_RADIUS,
+                    "<script>alert(1)</script> | cell")),
+            List.of("<b>warning</b>"));
+
+    String markdown =
+        RunReports.markdown(
+            new RunReports.Judged(
+                run, fail, diff, List.of(), Duration.ofSeconds(1), true, "staging"));
+
+    assertThat(markdown).doesNotContain("<img").doesNotContain("<script").doesNotContain("<b>");
+    assertThat(markdown)
+        .contains("&lt;img src=x onerror=alert(1)&gt; ## forged")
+        .contains("\\*bold\\* \\[link\\](http://evil)")
+        .contains("&lt;script&gt;alert(1)&lt;/script&gt; \\| cell")
+        .doesNotContain("\n## forged");
+  }
+
+  @Test
   void theTextReportStatesEachReasonOnceWithTheSentinelsThatBrokeIt() {
     String why = "tenant acme {purchased=true} is selected by neither mayAffect nor mustRemove";
     Verdict fail =
