@@ -55,7 +55,7 @@ class ConcurrentReadersAgentTest {
   static final Duration READING =
       Duration.ofSeconds(Long.getLong("canary.test.readers-seconds", 60));
   static final Duration GROUP_WINDOW = Duration.ofSeconds(2);
-  static final Duration PAUSE = Duration.ofMillis(10);
+  static final Duration PAUSE = Duration.ofMillis(25);
   static final ObjectMapper JSON = new ObjectMapper();
   static final WireMockServer RECEIVER = new WireMockServer(options().dynamicPort());
   @TempDir static Path dataDir;
