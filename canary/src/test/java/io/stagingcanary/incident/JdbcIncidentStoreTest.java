@@ -36,14 +36,20 @@ class JdbcIncidentStoreTest {
 
   @BeforeEach
   void setUp() {
+    String url = "jdbc:h2:file:" + directory.resolve("ledger").toAbsolutePath();
+    // Flyway takes two connections of its own: migrate before the pool of one exists.
+    Flyway.configure()
+        .dataSource(url, "sa", "")
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl("jdbc:h2:file:" + directory.resolve("ledger").toAbsolutePath());
+    config.setJdbcUrl(url);
     config.setUsername("sa");
     config.setPassword("");
     config.setMaximumPoolSize(1);
     config.setConnectionTimeout(2000);
     dataSource = new HikariDataSource(config);
-    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
     store = new JdbcIncidentStore(dataSource);
   }
 
