@@ -184,10 +184,6 @@ class AlertingAgentTest {
     assertThat(body.path("counts").path("MISSING").asInt()).isEqualTo(1);
     assertThat(body.path("links").path("incident").asText())
         .startsWith("https://canary.example.com/api/v1/incidents/inc-");
-    // the webhook's delivery is recorded after its receiver answered
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> http().get("/api/v1/alerts?state=delivered").json().size() == 2);
     JsonNode delivered = http().get("/api/v1/alerts?state=delivered").json();
     assertThat(delivered).hasSize(2); // the webhook and the sandbox's log channel
     assertThat(
