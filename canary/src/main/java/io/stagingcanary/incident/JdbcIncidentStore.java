@@ -9,10 +9,15 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.stereotype.Repository;
@@ -20,6 +25,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Incidents in the ledger database (H2 or PostgreSQL); an incident and its items change together.
+ *
+ * <p>A read takes one connection at a time: the incidents first, then their items in one query
+ * after the first result set is closed, so concurrent readers cannot deadlock the pool. An update
+ * writes only the items that changed.
  */
 @Repository
 public class JdbcIncidentStore implements IncidentStore {
@@ -29,10 +38,12 @@ public class JdbcIncidentStore implements IncidentStore {
           + " resolved_at, blind_from, blind_to, headline, diff_text, diff_markdown, diff_json";
 
   private final JdbcClient jdbc;
+  private final NamedParameterJdbcTemplate named;
   private final TransactionTemplate transaction;
 
   public JdbcIncidentStore(DataSource dataSource) {
-    this.jdbc = JdbcClient.create(dataSource);
+    this.named = new NamedParameterJdbcTemplate(dataSource);
+    this.jdbc = JdbcClient.create(named);
     this.transaction = new TransactionTemplate(new JdbcTransactionManager(dataSource));
   }
 
@@ -48,7 +59,7 @@ public class JdbcIncidentStore implements IncidentStore {
                       + " :markdown, :json)")
               .paramSource(params(incident))
               .update();
-          insertItems(incident);
+          insertItems(incident.id(), incident.items());
         });
   }
 
@@ -63,10 +74,7 @@ public class JdbcIncidentStore implements IncidentStore {
                       + " WHERE incident_id = :id")
               .paramSource(params(incident))
               .update();
-          jdbc.sql("DELETE FROM incident_item WHERE incident_id = :id")
-              .param("id", incident.id())
-              .update();
-          insertItems(incident);
+          writeChangedItems(incident);
         });
   }
 
@@ -77,35 +85,40 @@ public class JdbcIncidentStore implements IncidentStore {
 
   @Override
   public Optional<Incident> find(String id) {
-    return jdbc.sql("SELECT " + COLUMNS + " FROM incident WHERE incident_id = :id")
-        .param("id", id)
-        .query(this::toIncident)
-        .optional();
+    return withItems(
+            jdbc.sql("SELECT " + COLUMNS + " FROM incident WHERE incident_id = :id")
+                .param("id", id)
+                .query(JdbcIncidentStore::toIncident)
+                .list())
+        .stream()
+        .findFirst();
   }
 
   @Override
   public List<Incident> list(String clusterId, int limit) {
-    return jdbc.sql(
-            "SELECT "
-                + COLUMNS
-                + " FROM incident WHERE cluster_id = :clusterId"
-                + " ORDER BY opened_at DESC, incident_id DESC")
-        .param("clusterId", clusterId)
-        .withMaxRows(limit)
-        .query(this::toIncident)
-        .list();
+    return withItems(
+        jdbc.sql(
+                "SELECT "
+                    + COLUMNS
+                    + " FROM incident WHERE cluster_id = :clusterId"
+                    + " ORDER BY opened_at DESC, incident_id DESC")
+            .param("clusterId", clusterId)
+            .withMaxRows(limit)
+            .query(JdbcIncidentStore::toIncident)
+            .list());
   }
 
   @Override
   public List<Incident> open(String clusterId) {
-    return jdbc.sql(
-            "SELECT "
-                + COLUMNS
-                + " FROM incident WHERE cluster_id = :clusterId AND resolved_at IS NULL"
-                + " ORDER BY opened_at, incident_id")
-        .param("clusterId", clusterId)
-        .query(this::toIncident)
-        .list();
+    return withItems(
+        jdbc.sql(
+                "SELECT "
+                    + COLUMNS
+                    + " FROM incident WHERE cluster_id = :clusterId AND resolved_at IS NULL"
+                    + " ORDER BY opened_at, incident_id")
+            .param("clusterId", clusterId)
+            .query(JdbcIncidentStore::toIncident)
+            .list());
   }
 
   @Override
@@ -117,30 +130,116 @@ public class JdbcIncidentStore implements IncidentStore {
         .update();
   }
 
-  private void insertItems(Incident incident) {
-    for (Incident.Item item : incident.items()) {
-      ResourceKey key = item.key();
-      jdbc.sql(
-              "INSERT INTO incident_item (incident_id, api_version, kind, namespace, name, set_name,"
-                  + " tenant, status, detail) VALUES (:id, :apiVersion, :kind, :namespace, :name,"
-                  + " :set, :tenant, :status, :detail)")
-          .param("id", incident.id())
-          .param("apiVersion", key.apiVersion())
-          .param("kind", key.kind())
-          .param("namespace", key.namespace() == null ? "" : key.namespace())
-          .param("name", key.name())
-          .param("set", item.set() == null ? "" : item.set())
-          .param("tenant", item.tenant() == null ? "" : item.tenant())
-          .param("status", item.status().name())
-          .param("detail", item.detail() == null ? "" : item.detail())
-          .update();
+  /** Deletes, updates and inserts only the items that differ from the stored ones. */
+  private void writeChangedItems(Incident incident) {
+    Map<ResourceKey, Incident.Item> stored = new HashMap<>();
+    for (Incident.Item item :
+        items(List.of(incident.id())).getOrDefault(incident.id(), List.of())) {
+      stored.put(item.key(), item);
     }
+    List<Incident.Item> added = new ArrayList<>();
+    List<Incident.Item> changed = new ArrayList<>();
+    for (Incident.Item item : incident.items()) {
+      Incident.Item before = stored.remove(item.key());
+      if (before == null) {
+        added.add(item);
+      } else if (!normalised(before).equals(normalised(item))) {
+        changed.add(item);
+      }
+    }
+    if (!stored.isEmpty()) {
+      named.batchUpdate(
+          "DELETE FROM incident_item WHERE incident_id = :id AND api_version = :apiVersion"
+              + " AND kind = :kind AND namespace = :namespace AND name = :name",
+          itemParams(incident.id(), stored.values()));
+    }
+    if (!changed.isEmpty()) {
+      named.batchUpdate(
+          "UPDATE incident_item SET set_name = :set, tenant = :tenant, status = :status,"
+              + " detail = :detail WHERE incident_id = :id AND api_version = :apiVersion"
+              + " AND kind = :kind AND namespace = :namespace AND name = :name",
+          itemParams(incident.id(), changed));
+    }
+    insertItems(incident.id(), added);
   }
 
-  private Incident toIncident(ResultSet rs, int row) throws SQLException {
-    String id = rs.getString("incident_id");
+  private void insertItems(String incidentId, Collection<Incident.Item> items) {
+    if (items.isEmpty()) {
+      return;
+    }
+    named.batchUpdate(
+        "INSERT INTO incident_item (incident_id, api_version, kind, namespace, name, set_name,"
+            + " tenant, status, detail) VALUES (:id, :apiVersion, :kind, :namespace, :name,"
+            + " :set, :tenant, :status, :detail)",
+        itemParams(incidentId, items));
+  }
+
+  private static SqlParameterSource[] itemParams(
+      String incidentId, Collection<Incident.Item> items) {
+    return items.stream()
+        .map(
+            item -> {
+              ResourceKey key = item.key();
+              return new MapSqlParameterSource()
+                  .addValue("id", incidentId)
+                  .addValue("apiVersion", key.apiVersion())
+                  .addValue("kind", key.kind())
+                  .addValue("namespace", key.namespace() == null ? "" : key.namespace())
+                  .addValue("name", key.name())
+                  .addValue("set", item.set() == null ? "" : item.set())
+                  .addValue("tenant", item.tenant() == null ? "" : item.tenant())
+                  .addValue("status", item.status().name())
+                  .addValue("detail", item.detail() == null ? "" : item.detail());
+            })
+        .toArray(SqlParameterSource[]::new);
+  }
+
+  /** An item as it reads back (nulls stored as empty strings). */
+  private static Incident.Item normalised(Incident.Item item) {
+    ResourceKey key = item.key();
+    return new Incident.Item(
+        new ResourceKey(
+            key.apiVersion(),
+            key.kind(),
+            key.namespace() == null ? "" : key.namespace(),
+            key.name()),
+        item.set() == null ? "" : item.set(),
+        item.tenant() == null ? "" : item.tenant(),
+        item.status(),
+        item.detail() == null ? "" : item.detail());
+  }
+
+  /** The incidents with their items, read after the incidents' result set is closed. */
+  private List<Incident> withItems(List<Incident> incidents) {
+    if (incidents.isEmpty()) {
+      return incidents;
+    }
+    Map<String, List<Incident.Item>> items = items(incidents.stream().map(Incident::id).toList());
+    return incidents.stream()
+        .map(
+            i ->
+                new Incident(
+                    i.id(),
+                    i.clusterId(),
+                    i.clusterName(),
+                    i.type(),
+                    i.detectedBy(),
+                    i.openedAt(),
+                    i.sealedAt(),
+                    i.resolvedAt(),
+                    i.blindFrom(),
+                    i.blindTo(),
+                    i.headline(),
+                    items.getOrDefault(i.id(), List.of()),
+                    i.text(),
+                    i.markdown(),
+                    i.json()))
+        .toList();
+  }
+
+  private static Incident toIncident(ResultSet rs, int row) throws SQLException {
     return new Incident(
-        id,
+        rs.getString("incident_id"),
         rs.getString("cluster_id"),
         rs.getString("cluster_name"),
         Incident.Type.valueOf(rs.getString("incident_type")),
@@ -151,33 +250,36 @@ public class JdbcIncidentStore implements IncidentStore {
         instant(rs, "blind_from"),
         instant(rs, "blind_to"),
         rs.getString("headline"),
-        items(id),
+        List.of(),
         rs.getString("diff_text"),
         rs.getString("diff_markdown"),
         rs.getString("diff_json"));
   }
 
-  private List<Incident.Item> items(String id) {
-    List<Incident.Item> items = new ArrayList<>();
+  /** The items of these incidents, by incident id, each list sorted by key. */
+  private Map<String, List<Incident.Item>> items(List<String> ids) {
+    Map<String, List<Incident.Item>> items = new HashMap<>();
     jdbc.sql(
-            "SELECT api_version, kind, namespace, name, set_name, tenant, status, detail"
-                + " FROM incident_item WHERE incident_id = :id")
-        .param("id", id)
+            "SELECT incident_id, api_version, kind, namespace, name, set_name, tenant, status,"
+                + " detail FROM incident_item WHERE incident_id IN (:ids)")
+        .param("ids", ids)
         .query(
             rs -> {
-              items.add(
-                  new Incident.Item(
-                      new ResourceKey(
-                          rs.getString("api_version"),
-                          rs.getString("kind"),
-                          rs.getString("namespace"),
-                          rs.getString("name")),
-                      rs.getString("set_name"),
-                      rs.getString("tenant"),
-                      StatusType.valueOf(rs.getString("status")),
-                      rs.getString("detail")));
+              items
+                  .computeIfAbsent(rs.getString("incident_id"), k -> new ArrayList<>())
+                  .add(
+                      new Incident.Item(
+                          new ResourceKey(
+                              rs.getString("api_version"),
+                              rs.getString("kind"),
+                              rs.getString("namespace"),
+                              rs.getString("name")),
+                          rs.getString("set_name"),
+                          rs.getString("tenant"),
+                          StatusType.valueOf(rs.getString("status")),
+                          rs.getString("detail")));
             });
-    items.sort((a, b) -> a.key().compareTo(b.key()));
+    items.values().forEach(list -> list.sort((a, b) -> a.key().compareTo(b.key())));
     return items;
   }
 

@@ -20,6 +20,7 @@ import io.stagingcanary.fixtures.KindSpec;
 import io.stagingcanary.fixtures.SentinelFixture;
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentChangeListener;
+import io.stagingcanary.incident.IncidentEngine;
 import io.stagingcanary.incident.IncidentResolved;
 import io.stagingcanary.incident.IncidentSealed;
 import io.stagingcanary.incident.IncidentStore;
@@ -78,6 +79,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(Verifier.class);
   private static final Duration HEALTH_CHECK = Duration.ofMillis(500);
+  private static final Duration INCIDENT_TICK = Duration.ofMillis(250);
 
   private final CanaryProperties properties;
   private final Ledger ledger;
@@ -87,7 +89,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   private final Clock clock;
   private final ApplicationEventPublisher events;
   private final SentinelInformers informers;
-  private final IncidentAssembler incidents;
+  private final IncidentEngine incidents;
   private final ObjectProvider<ReseedHold> reseedHolds;
   private final Leadership leadership;
   private boolean started;
@@ -140,9 +142,10 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     this.events = events;
     this.informers = new SentinelInformers(client, clock);
     this.incidents =
-        new IncidentAssembler(
+        new IncidentEngine(
             store,
             clock,
+            properties.incidents().groupWindow(),
             this::incidentSealed,
             this::incidentResolved,
             IncidentChangeListener.all(incidentListeners.orderedStream().toList()));
@@ -182,6 +185,12 @@ public class Verifier implements ChangeTrigger, DisposableBean {
         () -> guarded(() -> verifyFull(Incident.DetectedBy.VERIFICATION)),
         interval,
         interval,
+        TimeUnit.MILLISECONDS);
+    // Seals incidents whose window is over and writes what a failed transaction left pending.
+    executor.scheduleWithFixedDelay(
+        () -> guarded(incidents::tick),
+        INCIDENT_TICK.toMillis(),
+        INCIDENT_TICK.toMillis(),
         TimeUnit.MILLISECONDS);
     executor.scheduleWithFixedDelay(
         () -> guarded(this::checkSight),

@@ -107,7 +107,7 @@ class AgentRestartTest {
               "ConfigMap canary-acme/canary-settings",
               "PersistentVolumeClaim canary-globex/canary-data");
     }
-    // A fourth start ("not reported again") is asserted by IncidentAssemblerTest and, end to end,
+    // A fourth start ("not reported again") is asserted by IncidentEngineTest and, end to end,
     // on the real control plane: the mock server stalls for up to a minute after watches close
     // right after events, which makes a further restart against it slow and flaky.
   }

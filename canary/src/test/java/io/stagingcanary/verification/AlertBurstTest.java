@@ -17,6 +17,7 @@ import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.diff.SentinelResult;
 import io.stagingcanary.diff.SentinelStatus;
 import io.stagingcanary.incident.Incident;
+import io.stagingcanary.incident.IncidentEngine;
 import io.stagingcanary.incident.JdbcIncidentStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -48,7 +49,7 @@ class AlertBurstTest {
   HikariDataSource dataSource;
   AlertingHarness alerts;
   JdbcIncidentStore store;
-  IncidentAssembler assembler;
+  IncidentEngine assembler;
   final List<Incident> sealed = new ArrayList<>();
 
   @BeforeEach
@@ -66,7 +67,13 @@ class AlertBurstTest {
     alerts = new AlertingHarness(dataSource, receiver.baseUrl(), () -> true);
     store = new JdbcIncidentStore(dataSource);
     assembler =
-        new IncidentAssembler(store, Clock.systemUTC(), sealed::add, i -> {}, alerts.incidents());
+        new IncidentEngine(
+            store,
+            Clock.systemUTC(),
+            Duration.ofSeconds(5),
+            sealed::add,
+            i -> {},
+            alerts.incidents());
     assembler.restore(CLUSTER);
   }
 

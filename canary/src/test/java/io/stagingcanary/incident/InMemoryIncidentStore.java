@@ -1,7 +1,5 @@
-package io.stagingcanary.verification;
+package io.stagingcanary.incident;
 
-import io.stagingcanary.incident.Incident;
-import io.stagingcanary.incident.IncidentStore;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -9,13 +7,40 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Incidents in memory, for tests of grouping logic (the JDBC store has its own tests). */
+/**
+ * Incidents in memory, for tests of grouping logic (the JDBC store has its own tests). Writes fail
+ * while {@link #failWrites} is set; a transaction that fails leaves nothing behind.
+ */
 class InMemoryIncidentStore implements IncidentStore {
 
   final Map<String, Incident> incidents = new LinkedHashMap<>();
+  boolean failWrites;
+  int writes;
+  int attempts;
+
+  @Override
+  public void inTransaction(Runnable work) {
+    Map<String, Incident> before = new LinkedHashMap<>(incidents);
+    try {
+      work.run();
+    } catch (RuntimeException e) {
+      incidents.clear();
+      incidents.putAll(before);
+      throw e;
+    }
+  }
+
+  private void writing() {
+    attempts++;
+    if (failWrites) {
+      throw new IllegalStateException("ledger not writable (test)");
+    }
+    writes++;
+  }
 
   @Override
   public void insert(Incident incident) {
+    writing();
     if (incidents.putIfAbsent(incident.id(), incident) != null) {
       throw new IllegalStateException("duplicate incident " + incident.id());
     }
@@ -23,6 +48,7 @@ class InMemoryIncidentStore implements IncidentStore {
 
   @Override
   public void update(Incident incident) {
+    writing();
     if (!incidents.containsKey(incident.id())) {
       throw new IllegalStateException("no incident " + incident.id());
     }
@@ -52,6 +78,7 @@ class InMemoryIncidentStore implements IncidentStore {
 
   @Override
   public void resolve(String id, Instant at) {
+    writing();
     Incident i = incidents.get(id);
     incidents.put(
         id,

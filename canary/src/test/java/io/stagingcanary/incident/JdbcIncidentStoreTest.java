@@ -1,0 +1,122 @@
+package io.stagingcanary.incident;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.stagingcanary.diff.ResourceKey;
+import io.stagingcanary.diff.StatusType;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JDBC incident store on H2 with a pool of ONE connection: a read that took a second connection
+ * while its first query was open would time out here. Updates write only the changed items and read
+ * back exactly what was stored.
+ */
+class JdbcIncidentStoreTest {
+
+  static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+  static final ResourceKey NAMESPACE = ResourceKey.clusterScoped("v1", "Namespace", "canary-acme");
+  static final ResourceKey CONFIG_MAP =
+      ResourceKey.namespaced("v1", "ConfigMap", "canary-acme", "settings");
+  static final ResourceKey CLAIM =
+      ResourceKey.namespaced("v1", "PersistentVolumeClaim", "canary-acme", "data");
+  static final ResourceKey SECRET = ResourceKey.namespaced("v1", "Secret", "canary-acme", "creds");
+
+  @TempDir Path directory;
+  HikariDataSource dataSource;
+  JdbcIncidentStore store;
+
+  @BeforeEach
+  void setUp() {
+    String url = "jdbc:h2:file:" + directory.resolve("ledger").toAbsolutePath();
+    // Flyway takes two connections of its own: migrate before the pool of one exists.
+    Flyway.configure()
+        .dataSource(url, "sa", "")
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setUsername("sa");
+    config.setPassword("");
+    config.setMaximumPoolSize(1);
+    config.setConnectionTimeout(2000);
+    dataSource = new HikariDataSource(config);
+    store = new JdbcIncidentStore(dataSource);
+  }
+
+  @AfterEach
+  void tearDown() {
+    dataSource.close();
+  }
+
+  @Test
+  void readsWithItemsOnAPoolOfOneConnection() {
+    store.insert(incident("inc-1", T0, item(NAMESPACE, StatusType.DEGRADED), item(CONFIG_MAP)));
+    store.insert(incident("inc-2", T0.plusSeconds(1), item(SECRET)));
+
+    assertThat(store.list("c-1", 10))
+        .extracting(Incident::id, i -> i.items().size())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("inc-2", 1),
+            org.assertj.core.groups.Tuple.tuple("inc-1", 2));
+    assertThat(store.open("c-1")).hasSize(2);
+    assertThat(store.find("inc-1").orElseThrow().items())
+        .extracting(Incident.Item::key)
+        .containsExactly(CONFIG_MAP, NAMESPACE);
+    assertThat(store.find("nope")).isEmpty();
+  }
+
+  @Test
+  void anUpdateChangesAddsAndRemovesItems() {
+    store.insert(
+        incident("inc-1", T0, item(NAMESPACE, StatusType.DEGRADED), item(CONFIG_MAP), item(CLAIM)));
+
+    store.update(
+        incident("inc-1", T0, item(NAMESPACE, StatusType.MISSING), item(CONFIG_MAP), item(SECRET)));
+
+    Incident stored = store.find("inc-1").orElseThrow();
+    assertThat(stored.items())
+        .extracting(Incident.Item::key, Incident.Item::status)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(NAMESPACE, StatusType.MISSING),
+            org.assertj.core.groups.Tuple.tuple(CONFIG_MAP, StatusType.MISSING),
+            org.assertj.core.groups.Tuple.tuple(SECRET, StatusType.MISSING));
+    assertThat(stored.headline()).isEqualTo("3 items");
+  }
+
+  static Incident.Item item(ResourceKey key) {
+    return item(key, StatusType.MISSING);
+  }
+
+  static Incident.Item item(ResourceKey key, StatusType status) {
+    return new Incident.Item(key, "sandbox", "acme", status, status + " " + key.name());
+  }
+
+  static Incident incident(String id, Instant openedAt, Incident.Item... items) {
+    return new Incident(
+        id,
+        "c-1",
+        "staging",
+        Incident.Type.SENTINEL_LOSS,
+        Incident.DetectedBy.WATCH,
+        openedAt,
+        null,
+        null,
+        null,
+        null,
+        items.length + " items",
+        List.of(items),
+        "text",
+        "markdown",
+        "{}");
+  }
+}
