@@ -92,6 +92,16 @@ final class ApiDiscovery {
     if (path.equals("/api/v1")) {
       return Optional.of(json(resourceList("v1")));
     }
+    if (path.equals("/openapi/v3")) {
+      return Optional.of(json(openApiRoot()));
+    }
+    if (path.startsWith("/openapi/v3/")) {
+      String groupVersion = path.substring("/openapi/v3/".length()).replaceFirst("^apis/", "");
+      groupVersion = groupVersion.equals("api/v1") ? "v1" : groupVersion;
+      if (byGroupVersion.containsKey(groupVersion)) {
+        return Optional.of(json(openApiDocument(groupVersion)));
+      }
+    }
     if (path.startsWith("/apis/")) {
       String groupVersion = path.substring("/apis/".length());
       if (groupVersion.chars().filter(c -> c == '/').count() == 1
@@ -161,6 +171,57 @@ final class ApiDiscovery {
         groupVersion,
         "resources",
         resources);
+  }
+
+  /**
+   * The OpenAPI v3 index: one document per group-version. kubectl reads it to learn that the server
+   * validates fields itself ({@code fieldValidation}), and then validates nothing client-side; the
+   * sandbox accepts the parameter and checks nothing.
+   */
+  private Map<String, Object> openApiRoot() {
+    Map<String, Object> paths = new TreeMap<>();
+    for (String groupVersion : byGroupVersion.keySet()) {
+      String key = apiPrefix(groupVersion).substring(1);
+      paths.put(
+          key,
+          Map.of("serverRelativeURL", "/openapi/v3/" + key + "?hash=" + gitVersion + "-" + key));
+    }
+    return Map.of("paths", paths);
+  }
+
+  /** One PATCH operation per kind: its group-version-kind and the fieldValidation parameter. */
+  private Map<String, Object> openApiDocument(String groupVersion) {
+    Map<String, Object> paths = new TreeMap<>();
+    for (KindSpec kind : byGroupVersion.get(groupVersion)) {
+      String path =
+          apiPrefix(groupVersion)
+              + (kind.namespaced() ? "/namespaces/{namespace}/" : "/")
+              + kind.plural()
+              + "/{name}";
+      Map<String, Object> patch = new LinkedHashMap<>();
+      patch.put("operationId", "patch" + kind.kind());
+      patch.put(
+          "parameters",
+          List.of(
+              Map.of(
+                  "name", "fieldValidation", "in", "query", "schema", Map.of("type", "string"))));
+      patch.put("responses", Map.of("200", Map.of("description", "OK")));
+      patch.put(
+          "x-kubernetes-group-version-kind",
+          Map.of("group", kind.group(), "version", kind.version(), "kind", kind.kind()));
+      paths.put(path, Map.of("patch", patch));
+    }
+    return Map.of(
+        "openapi",
+        "3.0.0",
+        "info",
+        Map.of("title", "Kubernetes (sandbox)", "version", gitVersion),
+        "paths",
+        paths);
+  }
+
+  private static String apiPrefix(String groupVersion) {
+    return groupVersion.contains("/") ? "/apis/" + groupVersion : "/api/" + groupVersion;
   }
 
   private static String json(Object document) {

@@ -42,7 +42,15 @@ class DeployManifestsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "postgres", "single-replica", "openshift", "prometheus-operator"})
+  @ValueSource(
+      strings = {
+        "base",
+        "postgres",
+        "single-replica",
+        "openshift",
+        "prometheus-operator",
+        "network-policy"
+      })
   void rendersWithNoWildcardInAnyRole(String name, ControlPlane controlPlane) {
     RenderedManifests rendered = RenderedManifests.render(controlPlane, name);
 
@@ -63,6 +71,9 @@ class DeployManifestsIT {
     }
     JsonNode deployment = rendered.one("Deployment");
     assertThat(deployment.at("/metadata/namespace").asText()).isEqualTo("staging-canary");
+    assertThat(deployment.at("/spec/template/spec/containers/0/image").asText())
+        .as("the image of this version, never latest")
+        .isEqualTo("ghcr.io/staging-canary/staging-canary:" + DockerfileTest.projectVersion());
     assertThat(deployment.at("/spec/template/spec/serviceAccountName").asText())
         .isEqualTo("staging-canary");
   }
@@ -211,6 +222,54 @@ class DeployManifestsIT {
     JsonNode source =
         YAML.readTree(RenderedManifests.DEPLOY.resolve("prometheus/prometheusrule.yaml").toFile());
     assertThat(rule.path("spec")).isEqualTo(source.path("spec"));
+  }
+
+  @Test
+  void theNetworkPolicyAdmitsOnlyPrometheusAndTheApiServerAndLetsOutOnlyWhatTheAgentCalls(
+      ControlPlane controlPlane) {
+    RenderedManifests overlay = RenderedManifests.render(controlPlane, "network-policy");
+    JsonNode policy = overlay.one("NetworkPolicy");
+    JsonNode pod = overlay.one("Deployment").at("/spec/template");
+
+    assertThat(policy.at("/metadata/namespace").asText()).isEqualTo("staging-canary");
+    assertThat(strings(policy.at("/spec/policyTypes"))).containsExactly("Ingress", "Egress");
+    policy
+        .at("/spec/podSelector/matchLabels")
+        .properties()
+        .forEach(
+            label ->
+                assertThat(pod.at("/metadata/labels").path(label.getKey()).asText())
+                    .as("the policy selects the agent's pods by %s", label.getKey())
+                    .isEqualTo(label.getValue().asText()));
+    assertThat(policy.at("/spec/podSelector/matchLabels").size()).isPositive();
+
+    // Ingress: two peers (Prometheus pods, the API server's address), only to port http.
+    JsonNode ingress = policy.at("/spec/ingress");
+    assertThat(ingress).hasSize(2);
+    for (JsonNode rule : ingress) {
+      assertThat(rule.path("from")).as("every ingress rule names its peers").isNotEmpty();
+      assertThat(rule.path("ports").findValuesAsText("port")).containsExactly("http");
+    }
+    assertThat(
+            ingress.get(0).at("/from/0/podSelector/matchLabels/app.kubernetes.io~1name").asText())
+        .isEqualTo("prometheus");
+    assertThat(ingress.get(1).at("/from/0/ipBlock/cidr").asText()).endsWith("/32");
+    assertThat(pod.at("/spec/containers/0/ports/0/name").asText()).isEqualTo("http");
+
+    // Egress: the API server, DNS, the database, the alert receivers; every rule names its ports.
+    JsonNode egress = policy.at("/spec/egress");
+    for (JsonNode rule : egress) {
+      assertThat(rule.path("to")).as("every egress rule names its peers").isNotEmpty();
+      assertThat(rule.path("ports")).as("every egress rule names its ports").isNotEmpty();
+    }
+    List<String> ports = egress.findValuesAsText("port");
+    assertThat(ports).contains("443", "6443", "53", "5432", "9093");
+    assertThat(egress.findValues("k8s-app")).extracting(JsonNode::asText).contains("kube-dns");
+    JsonNode anywhere = egress.get(egress.size() - 1);
+    assertThat(anywhere.at("/to/0/ipBlock/cidr").asText()).isEqualTo("0.0.0.0/0");
+    assertThat(strings(anywhere.at("/to/0/ipBlock/except")))
+        .contains("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16");
+    assertThat(anywhere.path("ports").findValuesAsText("port")).containsExactly("443");
   }
 
   @Test

@@ -21,7 +21,7 @@ final class RenderedManifests {
   static final String NAMESPACE = "staging-canary";
   static final String SERVICE_ACCOUNT = "staging-canary";
   static final List<String> OVERLAYS =
-      List.of("postgres", "single-replica", "openshift", "prometheus-operator");
+      List.of("postgres", "single-replica", "openshift", "prometheus-operator", "network-policy");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 

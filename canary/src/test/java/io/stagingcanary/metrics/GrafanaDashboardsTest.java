@@ -3,6 +3,8 @@ package io.stagingcanary.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -53,6 +56,11 @@ class GrafanaDashboardsTest {
       Pattern.compile("label_values\\((.+),\\s*[A-Za-z_][A-Za-z0-9_]*\\)");
 
   static final Pattern VARIABLE = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)");
+
+  static final String DASHBOARD = "grafana/dashboards/staging-canary.json";
+
+  /** The copy for Grafana's UI import (outside dashboards/: provisioning would load it twice). */
+  static final String IMPORT = "grafana/import/staging-canary.json";
 
   final Map<String, JsonNode> dashboards = QueriedMetrics.dashboards();
 
@@ -153,25 +161,165 @@ class GrafanaDashboardsTest {
   }
 
   @Test
-  void variablesAreTheDataSourceAndTheCluster() {
-    JsonNode dashboard = dashboards.get("grafana/dashboards/staging-canary.json");
+  void variablesDefaultToTheProvisionedDataSourceAndNameTheAgentAndTheRunbook() {
+    JsonNode dashboard = dashboards.get(DASHBOARD);
+    Map<String, JsonNode> variables = variables(dashboard);
+    assertThat(variables).containsOnlyKeys("datasource", "cluster", "agent", "runbook");
+    JsonNode datasource = variables.get("datasource");
+    assertThat(datasource.path("type").asText()).isEqualTo("datasource");
+    assertThat(datasource.path("query").asText()).isEqualTo("prometheus");
+    // With several Prometheus data sources the dashboard opens on the provisioned one, by uid.
+    assertThat(datasource.at("/current/value").asText()).isEqualTo(provisionedDataSourceUid());
+    assertThat(variables.get("cluster").path("type").asText()).isEqualTo("query");
+    assertThat(variables.get("cluster").path("datasource").path("uid").asText())
+        .isEqualTo("${datasource}");
+    for (String name : List.of("agent", "runbook")) {
+      JsonNode variable = variables.get(name);
+      assertThat(variable.path("type").asText()).as(name).isEqualTo("textbox");
+      assertThat(variable.path("query").asText()).as(name).startsWith("http");
+      assertThat(variable.at("/current/value").asText())
+          .as(name)
+          .isEqualTo(variable.path("query").asText());
+    }
+  }
+
+  @Test
+  void annotationsAreCurrentFormatQueriesOfTheChosenDataSource() {
+    JsonNode dashboard = dashboards.get(DASHBOARD);
+    Map<String, JsonNode> annotations = new LinkedHashMap<>();
+    dashboard
+        .path("annotations")
+        .path("list")
+        .forEach(a -> annotations.put(a.path("name").asText(), a));
+    assertThat(annotations).containsKeys("Tool deployments", "Tool runs", "Maintenance windows");
+    annotations.forEach(
+        (name, annotation) -> {
+          if (annotation.path("builtIn").asInt() == 1) {
+            return;
+          }
+          checkDataSource("annotation " + name, annotation.path("datasource"));
+          // Grafana 10+ keeps the query in target; top-level expr/step are the legacy form.
+          assertThat(annotation.has("expr")).as("%s: legacy top-level expr", name).isFalse();
+          assertThat(annotation.has("step")).as("%s: legacy top-level step", name).isFalse();
+          assertThat(annotation.at("/target/expr").asText()).as(name).isNotBlank();
+          assertThat(annotation.at("/target/refId").asText()).as(name).isNotBlank();
+          assertThat(annotation.at("/target/interval").asText()).as(name).matches("\\d+[smh]");
+          assertThat(annotation.path("titleFormat").asText()).as(name).isNotBlank();
+        });
+  }
+
+  @Test
+  void linksOpenTheAgentsPagesAndEachAlertsRunbookSection() throws IOException {
+    JsonNode dashboard = dashboards.get(DASHBOARD);
+    List<String> dashboardLinks = new ArrayList<>();
+    dashboard.path("links").forEach(l -> dashboardLinks.add(l.path("url").asText()));
+    assertThat(dashboardLinks)
+        .contains("${agent}/api/v1/incidents", "${agent}/api/v1/status", "${runbook}");
+    List<String> panelLinks = new ArrayList<>();
+    for (JsonNode panel : allPanels(dashboard)) {
+      panel.path("links").forEach(l -> panelLinks.add(l.path("url").asText()));
+    }
+    assertThat(panelLinks).contains("${agent}/api/v1/incidents", "${runbook}#sentinelloss");
+
+    String api = Files.readString(MetricsCatalog.repositoryRoot().resolve("docs/api.md"));
+    Set<String> anchors = new TreeSet<>();
+    List<String> all = new ArrayList<>(dashboardLinks);
+    all.addAll(panelLinks);
+    for (String url : all) {
+      if (url.startsWith("${agent}/")) {
+        String path = url.substring("${agent}".length());
+        assertThat(api).as("%s is a documented GET endpoint", path).contains("`GET " + path);
+      } else if (url.startsWith("${runbook}#")) {
+        anchors.add(url.substring("${runbook}#".length()));
+      } else {
+        assertThat(url).as("a link goes to the agent or the runbook").isEqualTo("${runbook}");
+      }
+    }
+    Set<String> alerts = new TreeSet<>();
+    QueriedMetrics.alerts().keySet().forEach(a -> alerts.add(a.toLowerCase(Locale.ROOT)));
+    Matcher agentAlert =
+        Pattern.compile("static final String \\w+ = \"([A-Z][A-Za-z]+)\";")
+            .matcher(
+                Files.readString(
+                    MetricsCatalog.repositoryRoot()
+                        .resolve("canary/src/main/java/io/stagingcanary/alerts/Alert.java")));
+    while (agentAlert.find()) {
+      alerts.add(agentAlert.group(1).toLowerCase(Locale.ROOT));
+    }
+    assertThat(alerts).as("alert names found").contains("sentinelloss", "stagingcanarydown");
+    assertThat(anchors).isNotEmpty();
+    assertThat(alerts).as("every runbook anchor is an alert's name").containsAll(anchors);
+    Path runbook = MetricsCatalog.repositoryRoot().resolve("docs/runbook.md");
+    if (Files.isRegularFile(runbook)) {
+      Set<String> headings = new TreeSet<>();
+      Files.readString(runbook)
+          .lines()
+          .filter(l -> l.startsWith("#"))
+          .map(l -> l.replaceFirst("^#+\\s*", "").strip().toLowerCase(Locale.ROOT))
+          .forEach(headings::add);
+      assertThat(headings)
+          .as("docs/runbook.md has a section per linked alert")
+          .containsAll(anchors);
+    }
+  }
+
+  @Test
+  void theImportCopyIsTheProvisionedDashboardWithInputsForTheUi() throws IOException {
+    JsonNode provisioned = dashboards.get(DASHBOARD);
+    String text = Files.readString(MetricsCatalog.repositoryRoot().resolve(IMPORT));
+    ObjectNode imported = (ObjectNode) new ObjectMapper().readTree(text);
+
+    Map<String, JsonNode> inputs = new LinkedHashMap<>();
+    imported.path("__inputs").forEach(i -> inputs.put(i.path("name").asText(), i));
+    assertThat(inputs).containsOnlyKeys("DS_PROMETHEUS", "VAR_AGENT", "VAR_RUNBOOK");
+    assertThat(inputs.get("DS_PROMETHEUS").path("type").asText()).isEqualTo("datasource");
+    assertThat(inputs.get("DS_PROMETHEUS").path("pluginId").asText()).isEqualTo("prometheus");
+    Map<String, JsonNode> variables = variables(provisioned);
+    for (String name : List.of("agent", "runbook")) {
+      JsonNode input = inputs.get("VAR_" + name.toUpperCase(Locale.ROOT));
+      assertThat(input.path("type").asText()).isEqualTo("constant");
+      assertThat(input.path("value").asText())
+          .isEqualTo(variables.get(name).path("query").asText());
+    }
+    for (String name : inputs.keySet()) {
+      assertThat(text).as("input %s is used", name).contains("${" + name + "}");
+    }
+    assertThat(imported.path("__requires").findValuesAsText("id"))
+        .contains("grafana", "prometheus");
+
+    // Undo what import substitutes: the rest is the provisioned file, byte for byte in meaning.
+    imported.remove(List.of("__inputs", "__requires"));
+    for (JsonNode variable : imported.path("templating").path("list")) {
+      JsonNode original = variables.get(variable.path("name").asText());
+      ((ObjectNode) variable).set("current", original.path("current"));
+      if (variable.has("options")) {
+        ((ObjectNode) variable).set("options", original.path("options"));
+      }
+      if (original.path("query").isTextual()) {
+        ((ObjectNode) variable).set("query", original.path("query"));
+      }
+    }
+    assertThat(imported)
+        .as(
+            "%s is %s plus __inputs (regenerate it with the jq command in grafana/README.md)",
+            IMPORT, DASHBOARD)
+        .isEqualTo(provisioned);
+  }
+
+  private static Map<String, JsonNode> variables(JsonNode dashboard) {
     Map<String, JsonNode> variables = new LinkedHashMap<>();
     dashboard
         .path("templating")
         .path("list")
         .forEach(v -> variables.put(v.path("name").asText(), v));
-    assertThat(variables).containsOnlyKeys("datasource", "cluster");
-    assertThat(variables.get("datasource").path("type").asText()).isEqualTo("datasource");
-    assertThat(variables.get("datasource").path("query").asText()).isEqualTo("prometheus");
-    assertThat(variables.get("cluster").path("type").asText()).isEqualTo("query");
-    assertThat(variables.get("cluster").path("datasource").path("uid").asText())
-        .isEqualTo("${datasource}");
-    List<String> annotations = new ArrayList<>();
-    dashboard
-        .path("annotations")
-        .path("list")
-        .forEach(a -> annotations.add(a.path("name").asText()));
-    assertThat(annotations).contains("Tool deployments", "Tool runs", "Maintenance windows");
+    return variables;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String provisionedDataSourceUid() {
+    Map<String, Object> sources =
+        QueriedMetrics.yaml(Path.of("grafana/provisioning/datasources/staging-canary.yaml"));
+    return (String) ((List<Map<String, Object>>) sources.get("datasources")).get(0).get("uid");
   }
 
   @Test
@@ -192,7 +340,8 @@ class GrafanaDashboardsTest {
     List<Map<String, Object>> datasources = (List<Map<String, Object>>) sources.get("datasources");
     assertThat(datasources)
         .singleElement()
-        .satisfies(d -> assertThat(d.get("type")).isEqualTo("prometheus"));
+        .satisfies(d -> assertThat(d.get("type")).isEqualTo("prometheus"))
+        .satisfies(d -> assertThat(d.get("uid")).isEqualTo("staging-canary-prometheus"));
 
     String readme = Files.readString(MetricsCatalog.repositoryRoot().resolve("grafana/README.md"));
     assertThat(readme)

@@ -1,5 +1,6 @@
 package io.stagingcanary.sandbox;
 
+import io.stagingcanary.controlplane.ControlPlaneBinaries;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Finds a kubectl binary for tests: {@code KUBECTL}, the one the control-plane build caches, or one
- * on the PATH.
+ * Finds a kubectl binary for tests: {@code KUBECTL}, the one the control-plane build caches
+ * (located like {@link ControlPlaneBinaries}: {@code CANARY_CONTROL_PLANE_BIN}, then the pinned
+ * version, then any cached version), or one on the PATH.
  */
 final class Kubectl {
 
@@ -39,6 +41,8 @@ final class Kubectl {
     if (explicit != null && !explicit.isBlank()) {
       paths.add(Path.of(explicit));
     }
+    // The control plane's own kubectl, found as the *IT tests find it (pinned version first).
+    paths.add(ControlPlaneBinaries.locate().path("kubectl"));
     String cache = System.getenv("STAGING_CANARY_CACHE");
     Path root =
         cache != null && !cache.isBlank()
@@ -61,10 +65,19 @@ final class Kubectl {
   }
 
   Result run(String... args) throws IOException, InterruptedException {
+    return runWithInput(null, args);
+  }
+
+  /** Runs kubectl with {@code input} on its standard input ({@code -f -}). */
+  Result runWithInput(String input, String... args) throws IOException, InterruptedException {
     List<String> command =
         new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString()));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    if (input != null) {
+      process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+    }
+    process.getOutputStream().close();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new IllegalStateException("kubectl timed out: " + String.join(" ", args));
@@ -72,6 +85,11 @@ final class Kubectl {
     return new Result(
         process.exitValue(),
         new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  /** {@code kubectl version --client} in one line, for test output. */
+  String clientVersion() throws IOException, InterruptedException {
+    return run("version", "--client").output().lines().findFirst().orElse("?");
   }
 
   @Override

@@ -115,6 +115,97 @@ class SandboxClusterTest {
   }
 
   @Test
+  void servesTheOpenApiV3IndexThatTellsKubectlTheServerValidatesFields() throws Exception {
+    assertThat(get("/openapi/v3")).contains("\"api/v1\"").contains("/openapi/v3/api/v1?hash=");
+    assertThat(get("/openapi/v3/api/v1"))
+        .contains("/api/v1/namespaces/{namespace}/configmaps/{name}")
+        .contains("\"fieldValidation\"")
+        .contains("\"kind\":\"ConfigMap\"");
+    assertThat(get("/openapi/v3/apis/project.openshift.io/v1")).contains("\"Project\"");
+  }
+
+  @Test
+  void refusesWhatItCannotReadOrStreamAtOnceWithAStatusSayingWhy() throws Exception {
+    // kubectl create deployment's envelope: a kind whose protobuf the sandbox does not read.
+    HttpResponse<String> protobuf =
+        send(
+            HttpRequest.newBuilder(
+                    URI.create(sandbox.url() + "/apis/apps/v1/namespaces/default/deployments"))
+                .header("Content-Type", "application/vnd.kubernetes.protobuf")
+                .POST(
+                    HttpRequest.BodyPublishers.ofByteArray(
+                        java.util.HexFormat.of()
+                            .parseHex(
+                                "6b3873000a150a07617070732f7631120a4465706c6f796d656e741200"))));
+    assertThat(protobuf.statusCode()).isEqualTo(415);
+    assertThat(protobuf.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(protobuf.body())
+        .contains("\"kind\":\"Status\"")
+        .contains("\"reason\":\"UnsupportedMediaType\"")
+        .contains("--dry-run=client -o yaml | kubectl apply -f -");
+
+    HttpResponse<String> truncated =
+        send(
+            HttpRequest.newBuilder(URI.create(sandbox.url() + "/api/v1/namespaces"))
+                .header("Content-Type", "application/vnd.kubernetes.protobuf")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {'k', '8', 's', 0, 10})));
+    assertThat(truncated.statusCode()).isEqualTo(400);
+    assertThat(truncated.body()).contains("\"reason\":\"BadRequest\"").contains("protobuf");
+
+    HttpResponse<String> watch =
+        send(
+            HttpRequest.newBuilder(URI.create(sandbox.url() + "/api/v1/namespaces?watch=true"))
+                .GET());
+    assertThat(watch.statusCode()).isEqualTo(405);
+    assertThat(watch.body()).contains("WebSocket");
+
+    HttpResponse<String> applyPatch =
+        send(
+            HttpRequest.newBuilder(URI.create(sandbox.url() + "/api/v1/namespaces/other"))
+                .header("Content-Type", "application/apply-patch+yaml")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("metadata: {}")));
+    assertThat(applyPatch.statusCode()).isEqualTo(415);
+    assertThat(applyPatch.body()).contains("server-side apply");
+  }
+
+  @Test
+  void aMergePatchWithNullRemovesTheLabel() throws Exception {
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName("patched")
+                .addToLabels("stagingcanary.io/sentinel", "true")
+                .addToLabels("team", "blue")
+                .endMetadata()
+                .build())
+        .create();
+
+    HttpResponse<String> patched =
+        send(
+            HttpRequest.newBuilder(URI.create(sandbox.url() + "/api/v1/namespaces/patched"))
+                .header("Content-Type", "application/merge-patch+json")
+                .method(
+                    "PATCH",
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"metadata\":{\"labels\":{\"stagingcanary.io/sentinel\":null}}}")));
+
+    assertThat(patched.statusCode()).as(patched.body()).isLessThan(300);
+    assertThat(client.namespaces().withName("patched").get().getMetadata().getLabels())
+        .containsExactly(java.util.Map.entry("team", "blue"));
+    assertThat(
+            client
+                .namespaces()
+                .withLabel("stagingcanary.io/sentinel", "true")
+                .list()
+                .getItems()
+                .stream()
+                .map(n -> n.getMetadata().getName()))
+        .doesNotContain("patched");
+  }
+
+  @Test
   void stockKubectlListsByLabelAndAcrossNamespacesAndDeletesANamespaceWithItsContents()
       throws Exception {
     Optional<Kubectl> found = Kubectl.find(kubeconfig);
@@ -137,6 +228,10 @@ class SandboxClusterTest {
     assertThat(client.persistentVolumeClaims().inNamespace("canary-acme").list().getItems())
         .isEmpty();
     assertThat(client.namespaces().withName("other").get()).isNotNull();
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static String get(String path) throws Exception {
