@@ -95,6 +95,7 @@ abstract class NamespaceOwnershipContract {
                   .contains("neither a sentinel namespace in the ledger");
             });
     assertThat(everything(namespace)).as("nothing written").isEqualTo(before);
+    assertThat(before).containsKey("ConfigMap/payments-config");
     assertThat(ledger.count(cluster().id())).isZero();
   }
 
@@ -117,6 +118,7 @@ abstract class NamespaceOwnershipContract {
                   .contains("namespace kube-system is refused: kube-system is a Kubernetes system");
             });
     assertThat(everything("kube-system")).as("nothing written").isEqualTo(before);
+    assertThat(before).as("kube-system seen").isNotEmpty();
     assertThat(ledger.count(cluster().id())).isZero();
   }
 
@@ -164,6 +166,7 @@ abstract class NamespaceOwnershipContract {
                   .endsWith("it stays lost");
             });
     assertThat(everything(namespace)).as("nothing written, forged=%s", forged).isEqualTo(before);
+    assertThat(before).containsKey("ConfigMap/their-config");
     assertThat(ledgerEntries()).as("nothing adopted into the ledger").isEqualTo(seeded);
 
     Map<ResourceKey, StatusType> view = verifierView(set);
