@@ -271,7 +271,7 @@ public class DataIntegrity implements ExtraDegradations, DisposableBean {
     }
     log.info("Writing data into {} sentinel claims on cluster {}", writers.size(), current.name());
     runner
-        .run(writers)
+        .run(current.id(), writers)
         .forEach(
             (record, outcome) -> {
               Instant now = clock.instant();
@@ -316,7 +316,9 @@ public class DataIntegrity implements ExtraDegradations, DisposableBean {
       }
     }
     if (!checkers.isEmpty()) {
-      runner.run(checkers).forEach((record, outcome) -> dataLedger.save(judge(record, outcome)));
+      runner
+          .run(current.id(), checkers)
+          .forEach((record, outcome) -> dataLedger.save(judge(record, outcome)));
     }
     updateDegradations(current);
   }

@@ -53,15 +53,18 @@ final class JobRunner {
     this.pollInterval = pollInterval;
   }
 
-  /** Runs the Jobs side by side; every Job gets an outcome. */
-  <K> Map<K, JobOutcome> run(Map<K, Job> jobs) {
+  /**
+   * Runs the Jobs side by side; every Job gets an outcome. A Job whose namespace is not the
+   * canary's to write into (see {@link GuardedMutations#createOwnedJob}) cannot run.
+   */
+  <K> Map<K, JobOutcome> run(String clusterId, Map<K, Job> jobs) {
     Map<K, JobOutcome> outcomes = new LinkedHashMap<>();
     Map<K, Job> running = new LinkedHashMap<>();
     Map<K, String> uids = new LinkedHashMap<>();
     jobs.forEach(
         (key, job) -> {
           try {
-            MutationResult result = mutations.createOwnedJob(job);
+            MutationResult result = mutations.createOwnedJob(clusterId, job);
             if (result instanceof MutationResult.Done done) {
               running.put(key, job);
               uids.put(key, done.uid());

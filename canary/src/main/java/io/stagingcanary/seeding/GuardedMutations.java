@@ -6,6 +6,7 @@ import static io.stagingcanary.seeding.MutationResult.Operation.DELETE;
 import static io.stagingcanary.seeding.MutationResult.Operation.UPDATE;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -15,15 +16,21 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stagingcanary.cluster.Kinds;
 import io.stagingcanary.diff.ResourceKey;
+import io.stagingcanary.fixtures.FixtureCatalog;
 import io.stagingcanary.fixtures.KindSpec;
 import io.stagingcanary.fixtures.SentinelLabels;
+import io.stagingcanary.fixtures.SentinelSet;
+import io.stagingcanary.fixtures.SystemNamespaces;
 import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.store.Ledger;
 import io.stagingcanary.store.LedgerEntry;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,6 +41,11 @@ import org.springframework.stereotype.Component;
  * The one path through which the agent writes to a cluster (strict ownership matching).
  *
  * <ul>
+ *   <li>namespaced create and update, and the canary's own Jobs: only inside a namespace that is a
+ *       sentinel the ledger owns (the live namespace's uid is the ledger's, it carries {@code
+ *       stagingcanary.io/sentinel=true} and is not terminating) or one the set lists in {@code
+ *       externalNamespaces}, and never in a system namespace ({@link SystemNamespaces}); decided on
+ *       the uid the API server returns for the namespace, never on its name;
  *   <li>create: only objects that do not exist; the server's AlreadyExists answer is the check, so
  *       an object created by someone else a moment earlier is refused, never overwritten;
  *   <li>update and delete: only objects that carry {@code stagingcanary.io/sentinel=true} and whose
@@ -62,18 +74,44 @@ public class GuardedMutations {
   private final KubernetesClient client;
   private final Ledger ledger;
   private final Leadership leadership;
+
+  /** Per set, the namespaces its set.yaml lists as external (shared, pre-existing). */
+  private final Map<String, Set<String>> externalNamespaces;
+
   private BetweenReadAndWrite betweenReadAndWrite = key -> {};
 
-  /** For a single replica, which always leads. */
+  /** For a single replica, which always leads; sets without external namespaces. */
   public GuardedMutations(KubernetesClient client, Ledger ledger) {
     this(client, ledger, ALWAYS_LEADS);
   }
 
-  @Autowired
+  /** For a single replica, with the external namespaces the given sets declare. */
+  public GuardedMutations(KubernetesClient client, Ledger ledger, Collection<SentinelSet> sets) {
+    this(client, ledger, ALWAYS_LEADS, sets);
+  }
+
+  /** Sets without external namespaces: sentinels go only into sentinel namespaces. */
   public GuardedMutations(KubernetesClient client, Ledger ledger, Leadership leadership) {
+    this(client, ledger, leadership, List.of());
+  }
+
+  @Autowired
+  public GuardedMutations(
+      KubernetesClient client, Ledger ledger, Leadership leadership, FixtureCatalog fixtures) {
+    this(client, ledger, leadership, fixtures.sets());
+  }
+
+  /** With the external namespaces the given sets declare. */
+  public GuardedMutations(
+      KubernetesClient client, Ledger ledger, Leadership leadership, Collection<SentinelSet> sets) {
     this.client = client;
     this.ledger = ledger;
     this.leadership = leadership;
+    Map<String, Set<String>> external = new LinkedHashMap<>();
+    for (SentinelSet set : sets) {
+      external.put(set.name(), Set.copyOf(set.externalNamespaces()));
+    }
+    this.externalNamespaces = Map.copyOf(external);
   }
 
   private static final Leadership ALWAYS_LEADS =
@@ -98,10 +136,21 @@ public class GuardedMutations {
     this.betweenReadAndWrite = hook;
   }
 
-  /** Creates {@code desired} only if nothing with its identity exists. */
-  public MutationResult create(KindSpec kind, ResourceKey key, Map<String, Object> desired) {
+  /**
+   * Creates {@code desired} only if nothing with its identity exists and, for a namespaced kind,
+   * only inside a namespace the canary may write into (see the class comment).
+   */
+  public MutationResult create(
+      String clusterId, KindSpec kind, ResourceKey key, Map<String, Object> desired) {
     leadership.requireLeader("create " + key.id());
     requireSentinelLabel(desired, key);
+    if (kind.namespaced()) {
+      Optional<MutationResult.Refused> refused =
+          refuseNamespace(clusterId, key.namespace(), externalOf(setOf(desired)), CREATE);
+      if (refused.isPresent()) {
+        return refused.get();
+      }
+    }
     betweenReadAndWrite.run(key);
     GenericKubernetesResource body = toResource(desired);
     body.getMetadata().setUid(null);
@@ -127,6 +176,13 @@ public class GuardedMutations {
       String clusterId, KindSpec kind, ResourceKey key, Map<String, Object> desired) {
     leadership.requireLeader("update " + key.id());
     requireSentinelLabel(desired, key);
+    if (kind.namespaced()) {
+      Optional<MutationResult.Refused> refused =
+          refuseNamespace(clusterId, key.namespace(), externalOf(setOf(desired)), UPDATE);
+      if (refused.isPresent()) {
+        return refused.get();
+      }
+    }
     Ownership ownership = verifyOwnership(clusterId, kind, key, UPDATE);
     if (ownership.refusal() != null) {
       return ownership.refusal();
@@ -264,11 +320,20 @@ public class GuardedMutations {
 
   /**
    * Creates one of the canary's own Jobs: it must carry {@link #OWNED_BY} and {@link #ROLE} and
-   * must not carry the sentinel label. Create-only: a same-named Job is refused, never replaced.
+   * must not carry the sentinel label, and its namespace must be one the canary may write into (a
+   * sentinel namespace the ledger owns, or one any loaded set lists as external). Create-only: a
+   * same-named Job is refused, never replaced.
    */
-  public MutationResult createOwnedJob(Job job) {
+  public MutationResult createOwnedJob(String clusterId, Job job) {
     leadership.requireLeader("create Job " + job.getMetadata().getName());
     requireOwnedJobLabels(job.getMetadata().getLabels(), job.getMetadata().getName());
+    Set<String> anyExternal = new TreeSet<>();
+    externalNamespaces.values().forEach(anyExternal::addAll);
+    Optional<MutationResult.Refused> refused =
+        refuseNamespace(clusterId, job.getMetadata().getNamespace(), anyExternal, CREATE);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     job.getMetadata().setUid(null);
     job.getMetadata().setResourceVersion(null);
     try {
@@ -341,6 +406,99 @@ public class GuardedMutations {
               + ", and must not carry "
               + SentinelLabels.SENTINEL);
     }
+  }
+
+  /**
+   * Why nothing may be written into {@code namespace}, or empty if the canary may write there: the
+   * live namespace is a sentinel whose uid the ledger records (as a Namespace or a Project of that
+   * name), carries the sentinel label and is not terminating; or it exists, is not terminating and
+   * is listed in {@code external}. A system namespace is refused before anything is read.
+   */
+  private Optional<MutationResult.Refused> refuseNamespace(
+      String clusterId,
+      String namespace,
+      Set<String> external,
+      MutationResult.Operation operation) {
+    if (namespace == null || namespace.isBlank()) {
+      throw new IllegalArgumentException("a namespaced write needs a namespace");
+    }
+    Optional<String> system = SystemNamespaces.why(namespace);
+    if (system.isPresent()) {
+      return namespaceRefused(
+          operation,
+          "namespace "
+              + namespace
+              + " is refused: "
+              + system.get()
+              + "; "
+              + SystemNamespaces.RULE
+              + "; nothing written");
+    }
+    Namespace live = client.namespaces().withName(namespace).get();
+    if (live == null) {
+      return namespaceRefused(
+          operation,
+          "namespace "
+              + namespace
+              + " does not exist: the canary writes only into its own sentinel namespaces and"
+              + " existing externalNamespaces");
+    }
+    String uid = live.getMetadata().getUid();
+    if (live.getMetadata().getDeletionTimestamp() != null
+        || (live.getStatus() != null && "Terminating".equals(live.getStatus().getPhase()))) {
+      return namespaceRefused(
+          operation, "namespace " + namespace + " (uid " + uid + ") is terminating");
+    }
+    List<LedgerEntry> owners =
+        List.of(
+                ResourceKey.clusterScoped("v1", "Namespace", namespace),
+                ResourceKey.clusterScoped("project.openshift.io/v1", "Project", namespace))
+            .stream()
+            .map(k -> ledger.find(clusterId, k))
+            .flatMap(Optional::stream)
+            .filter(e -> e.uid() != null)
+            .toList();
+    Map<String, String> labels = live.getMetadata().getLabels();
+    boolean labelled = labels != null && "true".equals(labels.get(SentinelLabels.SENTINEL));
+    boolean uidMatches = uid != null && owners.stream().anyMatch(e -> uid.equals(e.uid()));
+    if (uidMatches && labelled) {
+      return Optional.empty();
+    }
+    if (owners.isEmpty() && external.contains(namespace)) {
+      return Optional.empty();
+    }
+    String why;
+    if (owners.isEmpty()) {
+      why =
+          "is neither a sentinel namespace in the ledger nor listed in the set's"
+              + " externalNamespaces";
+    } else if (!uidMatches) {
+      why =
+          "is not the namespace the canary seeded (ledger uid "
+              + owners.get(0).uid()
+              + "): it was replaced by someone else's";
+    } else {
+      why = "does not carry " + SentinelLabels.SELECTOR + " any more";
+    }
+    return namespaceRefused(
+        operation, "namespace " + namespace + " (uid " + uid + ") " + why + "; nothing written");
+  }
+
+  private static Optional<MutationResult.Refused> namespaceRefused(
+      MutationResult.Operation operation, String reason) {
+    return Optional.of(
+        new MutationResult.Refused(operation, reason, MutationResult.Target.NAMESPACE));
+  }
+
+  private Set<String> externalOf(String set) {
+    return set == null ? Set.of() : externalNamespaces.getOrDefault(set, Set.of());
+  }
+
+  private static String setOf(Map<String, Object> desired) {
+    Object metadata = desired.get("metadata");
+    Object labels = metadata instanceof Map<?, ?> m ? m.get("labels") : null;
+    Object value = labels instanceof Map<?, ?> l ? l.get(SentinelLabels.SET) : null;
+    return value instanceof String set ? set : null;
   }
 
   private Ownership verifyOwnership(

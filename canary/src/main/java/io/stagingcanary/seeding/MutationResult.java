@@ -17,6 +17,25 @@ public sealed interface MutationResult {
   /** The write went through; uid and resourceVersion are those the server reported. */
   record Done(Operation operation, String uid, String resourceVersion) implements MutationResult {}
 
-  /** The write was refused before or by the server because the target is not provably ours. */
-  record Refused(Operation operation, String reason) implements MutationResult {}
+  /**
+   * The write was refused before or by the server because the target is not provably ours.
+   *
+   * @param target {@link Target#NAMESPACE} when the object itself may be free but the namespace it
+   *     would land in is not the canary's (nothing was sent)
+   */
+  record Refused(Operation operation, String reason, Target target) implements MutationResult {
+
+    /** A refusal about the object itself. */
+    public Refused(Operation operation, String reason) {
+      this(operation, reason, Target.OBJECT);
+    }
+  }
+
+  /** What a refusal is about. */
+  enum Target {
+    /** The object: a same-named one exists, it is not in the ledger, another uid, ... */
+    OBJECT,
+    /** The namespace the object would be written into is not the canary's to write into. */
+    NAMESPACE
+  }
 }

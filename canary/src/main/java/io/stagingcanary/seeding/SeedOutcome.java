@@ -21,6 +21,12 @@ public record SeedOutcome(SentinelFixture sentinel, Result result, String detail
     /** A same-named object that is not the canary's holds the identity; never touched. */
     CONFLICT,
     /** In the ledger but gone from the cluster: a loss, left for detection to report. */
-    MISSING
+    MISSING,
+    /**
+     * Not written: the namespace it belongs in is not one the canary may write into (not a sentinel
+     * namespace the ledger owns by uid, nor listed in the set's {@code externalNamespaces}, or a
+     * system namespace). A lost sentinel stays lost.
+     */
+    REFUSED
   }
 }

@@ -121,11 +121,7 @@ public class SeedingService {
                       + " as generation "
                       + (entry.get().generation() + 1));
         } else {
-          outcome =
-              new SeedOutcome(
-                  sentinel,
-                  Result.CONFLICT,
-                  ((MutationResult.Refused) result).reason() + "; untouched");
+          outcome = refused(sentinel, (MutationResult.Refused) result, "it stays lost");
         }
       } catch (KubernetesClientException e) {
         outcome =
@@ -161,7 +157,8 @@ public class SeedingService {
       ClusterIdentity cluster, SentinelFixture sentinel, int generation) {
     Instant seededAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     Map<String, Object> desired = withSeededAt(sentinel.manifest(), seededAt);
-    MutationResult result = mutations.create(sentinel.kindSpec(), sentinel.key(), desired);
+    MutationResult result =
+        mutations.create(cluster.id(), sentinel.kindSpec(), sentinel.key(), desired);
     if (result instanceof MutationResult.Done done) {
       ledger.save(
           new LedgerEntry(
@@ -231,8 +228,7 @@ public class SeedingService {
       if (result instanceof MutationResult.Done done) {
         return new SeedOutcome(sentinel, Result.CREATED, "uid " + done.uid());
       }
-      return new SeedOutcome(
-          sentinel, Result.CONFLICT, ((MutationResult.Refused) result).reason() + "; untouched");
+      return refused(sentinel, (MutationResult.Refused) result, "not seeded");
     }
     if (live == null) {
       return new SeedOutcome(
@@ -265,8 +261,19 @@ public class SeedingService {
               entry.generation()));
       return new SeedOutcome(sentinel, Result.UPDATED, "fixture changed; uid " + entry.uid());
     }
-    return new SeedOutcome(
-        sentinel, Result.CONFLICT, ((MutationResult.Refused) result).reason() + "; untouched");
+    return refused(sentinel, (MutationResult.Refused) result, "not updated");
+  }
+
+  /**
+   * A refusal of the guarded path: {@code REFUSED} when the namespace is not the canary's to write
+   * into, {@code CONFLICT} when the object's identity is held by something else.
+   */
+  private static SeedOutcome refused(
+      SentinelFixture sentinel, MutationResult.Refused refusal, String consequence) {
+    if (refusal.target() == MutationResult.Target.NAMESPACE) {
+      return new SeedOutcome(sentinel, Result.REFUSED, refusal.reason() + "; " + consequence);
+    }
+    return new SeedOutcome(sentinel, Result.CONFLICT, refusal.reason() + "; untouched");
   }
 
   private Map<ResourceKey, GenericKubernetesResource> listSentinels(
@@ -330,7 +337,7 @@ public class SeedingService {
   private static void logOutcome(String runId, SeedOutcome outcome) {
     SentinelFixture s = outcome.sentinel();
     switch (outcome.result()) {
-      case CONFLICT, MISSING ->
+      case CONFLICT, MISSING, REFUSED ->
           log.warn(
               "{} set={} tenant={} {}: {} — {}",
               runId,

@@ -14,7 +14,10 @@ public enum SentinelState {
   DEGRADED,
   /** Cannot be observed right now (API server unreachable, forbidden, informer not synced). */
   UNKNOWN,
-  /** Never seeded: a same-named object that is not the canary's holds the identity. */
+  /**
+   * Never seeded: a same-named object that is not the canary's holds the identity, or its namespace
+   * is not the canary's to write into.
+   */
   CONFLICT,
   /** Not yet verified since startup. */
   PENDING

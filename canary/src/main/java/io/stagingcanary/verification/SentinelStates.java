@@ -42,7 +42,9 @@ public class SentinelStates {
       String detail = null;
       if (entry == null) {
         state = SentinelState.CONFLICT;
-        detail = "not seeded: a same-named object that is not the canary's holds this identity";
+        detail =
+            "not seeded: a same-named object that is not the canary's holds this identity, or its"
+                + " namespace is not the canary's to write into (see the seeding log)";
       } else if (result == null) {
         state = SentinelState.PENDING;
       } else {

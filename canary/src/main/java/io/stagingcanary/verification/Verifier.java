@@ -559,7 +559,33 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     }
     List<SeedOutcome> outcomes = seeding.reseed(cluster, lost, incident.id());
     reloadExpected(lost.stream().map(SentinelFixture::key).toList());
+    rejudgeNotReseeded(outcomes);
     return outcomes;
+  }
+
+  /**
+   * Looks again at the sentinels a re-seed did not re-create: a same-named object of someone else
+   * (a foreign namespace created after the loss, unlabelled, so no informer saw it) is REPLACED
+   * now, not MISSING until the next full verification.
+   */
+  private void rejudgeNotReseeded(List<SeedOutcome> outcomes) {
+    List<ExpectedSentinel> again = new ArrayList<>();
+    Set<String> kinds = new LinkedHashSet<>();
+    for (SeedOutcome outcome : outcomes) {
+      ExpectedSentinel sentinel = expected.get(outcome.sentinel().key());
+      if (outcome.result() != SeedOutcome.Result.CREATED && sentinel != null) {
+        again.add(sentinel);
+        kinds.add(Inventory.kindId(outcome.sentinel().kindSpec()));
+      }
+    }
+    if (again.isEmpty()) {
+      return;
+    }
+    Snapshot snapshot =
+        confirmAbsent(Snapshot.of(clock.instant(), List.of(), kinds, Map.of()), again);
+    List<SentinelResult> results = withExtraDegradations(Diff.compare(again, snapshot));
+    results.forEach(r -> current.put(r.key(), r));
+    handle(results, Incident.DetectedBy.VERIFICATION, null, null);
   }
 
   private boolean held(String what) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -15,8 +14,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stagingcanary.controlplane.ControlPlane;
 import io.stagingcanary.controlplane.RealControlPlane;
 import io.stagingcanary.seeding.GuardedMutations;
+import io.stagingcanary.seeding.InMemoryLedger;
 import io.stagingcanary.seeding.MutationResult;
-import io.stagingcanary.store.Ledger;
+import io.stagingcanary.seeding.SentinelNamespaces;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +27,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mockito.Mockito;
 
 /**
  * The writer and checker Jobs on a real API server: it accepts their spec (security context,
@@ -37,6 +36,7 @@ import org.mockito.Mockito;
 @RealControlPlane
 class DataJobsIT {
 
+  private static final String CLUSTER = "data-it";
   private final KubernetesClient client;
   private String namespace;
   private GuardedMutations mutations;
@@ -50,11 +50,8 @@ class DataJobsIT {
   @BeforeEach
   void createNamespaceAndClaim() {
     namespace = ControlPlane.uniqueName("data");
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-        .create();
+    InMemoryLedger ledger = new InMemoryLedger();
+    SentinelNamespaces.createOwned(client, ledger, CLUSTER, "data", namespace);
     client
         .persistentVolumeClaims()
         .inNamespace(namespace)
@@ -71,8 +68,8 @@ class DataJobsIT {
                 .endSpec()
                 .build())
         .create();
-    // Job operations never read the sentinel ledger.
-    mutations = new GuardedMutations(client, Mockito.mock(Ledger.class));
+    // The Jobs land in a sentinel namespace the ledger owns, as the data claims do.
+    mutations = new GuardedMutations(client, ledger);
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
@@ -89,7 +86,7 @@ class DataJobsIT {
   void theApiServerAcceptsBothSpecsAsBuilt() {
     DataRecord record = DataTestSupport.record(namespace, "canary-data", "seed", 4096);
     for (Job job : new Job[] {jobs.writer(record, "seed"), jobs.checker(record)}) {
-      MutationResult created = mutations.createOwnedJob(job);
+      MutationResult created = mutations.createOwnedJob(CLUSTER, job);
       assertThat(created).isInstanceOf(MutationResult.Done.class);
       Job live =
           client
@@ -105,7 +102,7 @@ class DataJobsIT {
           .isFalse();
       assertThat(live.getMetadata().getLabels())
           .containsEntry(GuardedMutations.OWNED_BY, GuardedMutations.OWNED_BY_VALUE);
-      assertThat(mutations.createOwnedJob(job))
+      assertThat(mutations.createOwnedJob(CLUSTER, job))
           .as("create-only")
           .isInstanceOf(MutationResult.Refused.class);
       assertThat(
@@ -114,7 +111,7 @@ class DataJobsIT {
           .isInstanceOf(MutationResult.Done.class);
     }
     Job checker = jobs.checker(record);
-    mutations.createOwnedJob(checker);
+    mutations.createOwnedJob(CLUSTER, checker);
     Job live =
         client
             .batch()
@@ -180,7 +177,7 @@ class DataJobsIT {
                 Clock.systemUTC(),
                 Duration.ofSeconds(30),
                 Duration.ofMillis(100))
-            .run(Map.of("c", checker))
+            .run(CLUSTER, Map.of("c", checker))
             .get("c");
     kubelet.join();
 
@@ -205,7 +202,7 @@ class DataJobsIT {
     JobOutcome outcome =
         new JobRunner(
                 client, mutations, Clock.systemUTC(), Duration.ofSeconds(3), Duration.ofMillis(100))
-            .run(Map.of("c", checker))
+            .run(CLUSTER, Map.of("c", checker))
             .get("c");
 
     assertThat(outcome).isInstanceOf(JobOutcome.CannotRun.class);

@@ -3,7 +3,6 @@ package io.stagingcanary.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -12,8 +11,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.stagingcanary.seeding.GuardedMutations;
+import io.stagingcanary.seeding.InMemoryLedger;
 import io.stagingcanary.seeding.MutationResult;
-import io.stagingcanary.store.Ledger;
+import io.stagingcanary.seeding.SentinelNamespaces;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mockito.Mockito;
 
 /**
  * Writer and checker Jobs on the CRUD mock server: their spec, and their Pod status driven through
@@ -35,6 +34,7 @@ import org.mockito.Mockito;
 class JobRunnerTest {
 
   static final String NS = "canary-acme";
+  static final String CLUSTER = "cluster-1";
 
   KubernetesClient client;
   GuardedMutations mutations;
@@ -43,11 +43,9 @@ class JobRunnerTest {
 
   @BeforeEach
   void setUp() {
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
-    mutations = new GuardedMutations(client, Mockito.mock(Ledger.class));
+    InMemoryLedger ledger = new InMemoryLedger();
+    SentinelNamespaces.createOwned(client, ledger, CLUSTER, "sandbox", NS);
+    mutations = new GuardedMutations(client, ledger);
     jobs = new DataJobs(DataTestSupport.properties());
   }
 
@@ -97,7 +95,8 @@ class JobRunnerTest {
     LocalContainer.run(jobs.writer(record, "seed"), claim);
     CompletableFuture<Void> kubelet = kubelet(checker, true);
 
-    Map<String, JobOutcome> outcomes = runner(Duration.ofSeconds(20)).run(Map.of("c", checker));
+    Map<String, JobOutcome> outcomes =
+        runner(Duration.ofSeconds(20)).run(CLUSTER, Map.of("c", checker));
     kubelet.get(5, TimeUnit.SECONDS);
 
     JobOutcome.Succeeded ok = (JobOutcome.Succeeded) outcomes.get("c");
@@ -114,7 +113,7 @@ class JobRunnerTest {
     LocalContainer.run(jobs.writer(record, "another seed"), claim);
     kubelet(checker, true);
 
-    JobOutcome outcome = runner(Duration.ofSeconds(20)).run(Map.of("c", checker)).get("c");
+    JobOutcome outcome = runner(Duration.ofSeconds(20)).run(CLUSTER, Map.of("c", checker)).get("c");
 
     String seen = DataContent.Report.parse(((JobOutcome.Succeeded) outcome).message()).sha256();
     assertThat(seen).hasSize(64).isNotEqualTo(record.expectedSha256());
@@ -141,7 +140,8 @@ class JobRunnerTest {
           client.pods().resource(pod).create();
         });
 
-    JobOutcome outcome = runner(Duration.ofMillis(1500)).run(Map.of("c", checker)).get("c");
+    JobOutcome outcome =
+        runner(Duration.ofMillis(1500)).run(CLUSTER, Map.of("c", checker)).get("c");
 
     assertThat(outcome).isInstanceOf(JobOutcome.CannotRun.class);
     assertThat(((JobOutcome.CannotRun) outcome).reason())
@@ -175,7 +175,7 @@ class JobRunnerTest {
           client.pods().resource(pod).create();
         });
 
-    JobOutcome outcome = runner(Duration.ofSeconds(20)).run(Map.of("c", checker)).get("c");
+    JobOutcome outcome = runner(Duration.ofSeconds(20)).run(CLUSTER, Map.of("c", checker)).get("c");
 
     assertThat(((JobOutcome.CannotRun) outcome).reason())
         .startsWith("image pull failure (ImagePullBackOff");
@@ -212,7 +212,7 @@ class JobRunnerTest {
     assertThat(client.batch().v1().jobs().inNamespace(NS).withName("ops-tool").get()).isNotNull();
 
     Job checker = jobs.checker(record(4096));
-    MutationResult created = mutations.createOwnedJob(checker);
+    MutationResult created = mutations.createOwnedJob(CLUSTER, checker);
     assertThat(created).isInstanceOf(MutationResult.Done.class);
     String name = checker.getMetadata().getName();
     assertThat(mutations.deleteOwnedJob(NS, name, "not-its-uid"))
@@ -225,10 +225,37 @@ class JobRunnerTest {
   void aJobWithoutTheOwnedLabelsOrWithTheSentinelLabelIsNeverCreated() {
     Job job = jobs.checker(record(4096));
     job.getMetadata().getLabels().put("stagingcanary.io/sentinel", "true");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> mutations.createOwnedJob(job))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> mutations.createOwnedJob(CLUSTER, job))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must not carry stagingcanary.io/sentinel");
     assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
+  }
+
+  @Test
+  void aJobInANamespaceTheCanaryDoesNotOwnIsNeverCreated() {
+    SentinelNamespaces.createForeign(client, "team-payments", true);
+    DataRecord record = DataTestSupport.record("team-payments", "canary-data", "seed", 4096);
+    Job checker = jobs.checker(record);
+
+    JobOutcome outcome = runner(Duration.ofSeconds(5)).run(CLUSTER, Map.of("c", checker)).get("c");
+
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            JobOutcome.CannotRun.class,
+            c ->
+                assertThat(c.reason())
+                    .contains("namespace team-payments (uid ")
+                    .contains("neither a sentinel namespace in the ledger"));
+    assertThat(client.batch().v1().jobs().inNamespace("team-payments").list().getItems()).isEmpty();
+    assertThat(
+            mutations.createOwnedJob(
+                CLUSTER,
+                jobs.writer(
+                    DataTestSupport.record("kube-system", "canary-data", "seed", 4096), "seed")))
+        .isInstanceOfSatisfying(
+            MutationResult.Refused.class,
+            r -> assertThat(r.target()).isEqualTo(MutationResult.Target.NAMESPACE));
+    assertThat(client.batch().v1().jobs().inNamespace("kube-system").list().getItems()).isEmpty();
   }
 
   private JobRunner runner(Duration timeout) {

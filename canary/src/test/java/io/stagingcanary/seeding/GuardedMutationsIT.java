@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stagingcanary.controlplane.ControlPlane;
 import io.stagingcanary.controlplane.RealControlPlane;
@@ -47,12 +46,9 @@ class GuardedMutationsIT {
   @BeforeEach
   void setUp() {
     ns = ControlPlane.uniqueName("guarded");
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-        .create();
-    key = ResourceKey.namespaced("v1", "ConfigMap", ns, "settings");
     ledger = new InMemoryLedger();
+    SentinelNamespaces.createOwned(client, ledger, CLUSTER, "guarded", ns);
+    key = ResourceKey.namespaced("v1", "ConfigMap", ns, "settings");
     guard = new GuardedMutations(client, ledger);
   }
 
@@ -63,7 +59,7 @@ class GuardedMutationsIT {
 
   @Test
   void createsUpdatesAndDeletesAnOwnedSentinel() {
-    MutationResult.Done created = done(guard.create(CONFIG_MAP, key, desired("v1")));
+    MutationResult.Done created = done(guard.create(CLUSTER, CONFIG_MAP, key, desired("v1")));
     own(created.uid());
     assertThat(live().getMetadata().getUid()).isEqualTo(created.uid());
 
@@ -78,7 +74,7 @@ class GuardedMutationsIT {
 
   @Test
   void updateOfASentinelChangedBetweenReadAndWriteIsRefusedByTheServer() {
-    own(done(guard.create(CONFIG_MAP, key, desired("v1"))).uid());
+    own(done(guard.create(CLUSTER, CONFIG_MAP, key, desired("v1"))).uid());
     guard.setBetweenReadAndWrite(k -> annotateAsSomeoneElse());
 
     MutationResult result = guard.update(CLUSTER, CONFIG_MAP, key, desired("v2"));
@@ -95,7 +91,7 @@ class GuardedMutationsIT {
 
   @Test
   void deleteOfASentinelChangedBetweenReadAndWriteIsRefusedByTheServer() {
-    own(done(guard.create(CONFIG_MAP, key, desired("v1"))).uid());
+    own(done(guard.create(CLUSTER, CONFIG_MAP, key, desired("v1"))).uid());
     guard.setBetweenReadAndWrite(k -> annotateAsSomeoneElse());
 
     MutationResult result = guard.delete(CLUSTER, CONFIG_MAP, key);
@@ -109,7 +105,7 @@ class GuardedMutationsIT {
 
   @Test
   void deleteOfASentinelReplacedBetweenReadAndWriteIsRefusedAndTheReplacementSurvives() {
-    String ours = done(guard.create(CONFIG_MAP, key, desired("v1"))).uid();
+    String ours = done(guard.create(CLUSTER, CONFIG_MAP, key, desired("v1"))).uid();
     own(ours);
     ConfigMap[] replacement = new ConfigMap[1];
     guard.setBetweenReadAndWrite(k -> replacement[0] = replace());
@@ -127,7 +123,7 @@ class GuardedMutationsIT {
 
   @Test
   void updateOfASentinelReplacedBetweenReadAndWriteIsRefusedAndTheReplacementSurvives() {
-    own(done(guard.create(CONFIG_MAP, key, desired("v1"))).uid());
+    own(done(guard.create(CLUSTER, CONFIG_MAP, key, desired("v1"))).uid());
     ConfigMap[] replacement = new ConfigMap[1];
     guard.setBetweenReadAndWrite(k -> replacement[0] = replace());
 
@@ -141,7 +137,7 @@ class GuardedMutationsIT {
 
   @Test
   void aReplacedSentinelIsRecognisedBeforeAnyWrite() {
-    String ours = done(guard.create(CONFIG_MAP, key, desired("v1"))).uid();
+    String ours = done(guard.create(CLUSTER, CONFIG_MAP, key, desired("v1"))).uid();
     own(ours);
     ConfigMap replacement = replace();
 
@@ -159,7 +155,7 @@ class GuardedMutationsIT {
   void aSameNamedForeignObjectIsNeverTouched() {
     ConfigMap foreign = createForeign(false);
 
-    assertThat(guard.create(CONFIG_MAP, key, desired("ours")))
+    assertThat(guard.create(CLUSTER, CONFIG_MAP, key, desired("ours")))
         .isInstanceOf(MutationResult.Refused.class);
     assertThat(guard.update(CLUSTER, CONFIG_MAP, key, desired("ours")))
         .isInstanceOfSatisfying(
@@ -184,7 +180,7 @@ class GuardedMutationsIT {
     ConfigMap[] foreign = new ConfigMap[1];
     guard.setBetweenReadAndWrite(k -> foreign[0] = createForeign(true));
 
-    assertThat(guard.create(CONFIG_MAP, key, desired("ours")))
+    assertThat(guard.create(CLUSTER, CONFIG_MAP, key, desired("ours")))
         .isInstanceOf(MutationResult.Refused.class);
     assertThat(live().getMetadata().getUid()).isEqualTo(foreign[0].getMetadata().getUid());
     assertThat(live().getMetadata().getResourceVersion())

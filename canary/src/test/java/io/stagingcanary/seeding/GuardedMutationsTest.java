@@ -37,11 +37,12 @@ class GuardedMutationsTest {
   void setUp() {
     ledger = new InMemoryLedger();
     guard = new GuardedMutations(client, ledger);
+    SentinelNamespaces.createOwned(client, ledger, CLUSTER, "sandbox", "canary-acme");
   }
 
   @Test
   void createsAnAbsentSentinel() {
-    MutationResult result = guard.create(CONFIG_MAP, KEY, desired("v1"));
+    MutationResult result = guard.create(CLUSTER, CONFIG_MAP, KEY, desired("v1"));
 
     assertThat(result).isInstanceOf(MutationResult.Done.class);
     ConfigMap live = liveConfigMap();
@@ -53,7 +54,7 @@ class GuardedMutationsTest {
   void refusesToCreateOverASameNamedForeignObjectAndLeavesItUntouched() {
     ConfigMap foreign = createForeign();
 
-    MutationResult result = guard.create(CONFIG_MAP, KEY, desired("ours"));
+    MutationResult result = guard.create(CLUSTER, CONFIG_MAP, KEY, desired("ours"));
 
     assertThat(result).isInstanceOf(MutationResult.Refused.class);
     assertForeignUntouched(foreign);
@@ -64,7 +65,7 @@ class GuardedMutationsTest {
     ConfigMap[] foreign = new ConfigMap[1];
     guard.setBetweenReadAndWrite(key -> foreign[0] = createForeign());
 
-    MutationResult result = guard.create(CONFIG_MAP, KEY, desired("ours"));
+    MutationResult result = guard.create(CLUSTER, CONFIG_MAP, KEY, desired("ours"));
 
     assertThat(result).isInstanceOf(MutationResult.Refused.class);
     assertForeignUntouched(foreign[0]);
@@ -97,7 +98,7 @@ class GuardedMutationsTest {
 
   @Test
   void refusesALabelledObjectWhoseUidIsNotTheLedgers() {
-    guard.create(CONFIG_MAP, KEY, desired("ours"));
+    guard.create(CLUSTER, CONFIG_MAP, KEY, desired("ours"));
     String replacedUid = liveConfigMap().getMetadata().getUid();
     record("uid-of-the-object-we-seeded-before");
 
@@ -112,7 +113,7 @@ class GuardedMutationsTest {
   @Test
   void updatesAndDeletesWhatItOwns() {
     MutationResult.Done created =
-        (MutationResult.Done) guard.create(CONFIG_MAP, KEY, desired("v1"));
+        (MutationResult.Done) guard.create(CLUSTER, CONFIG_MAP, KEY, desired("v1"));
     record(created.uid());
 
     assertThat(guard.update(CLUSTER, CONFIG_MAP, KEY, desired("v2")))
@@ -129,7 +130,7 @@ class GuardedMutationsTest {
     Map<String, Object> unlabelled = desired("x");
     ((Map<?, ?>) unlabelled.get("metadata")).remove("labels");
 
-    assertThatThrownBy(() -> guard.create(CONFIG_MAP, KEY, unlabelled))
+    assertThatThrownBy(() -> guard.create(CLUSTER, CONFIG_MAP, KEY, unlabelled))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("only writes sentinels");
     assertThat(client.configMaps().inNamespace("canary-acme").withName("settings").get()).isNull();
@@ -138,7 +139,7 @@ class GuardedMutationsTest {
   @Test
   void aReplicaThatIsNotTheLeaderWritesNothing() {
     MutationResult.Done created =
-        (MutationResult.Done) guard.create(CONFIG_MAP, KEY, desired("v1"));
+        (MutationResult.Done) guard.create(CLUSTER, CONFIG_MAP, KEY, desired("v1"));
     record(created.uid());
     boolean[] leads = {false};
     GuardedMutations follower =

@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A ledger in memory, for tests of the guarded path that are about Kubernetes, not SQL. */
-class InMemoryLedger implements Ledger {
+public class InMemoryLedger implements Ledger {
 
   private final Map<String, Map<ResourceKey, LedgerEntry>> entries = new ConcurrentHashMap<>();
 

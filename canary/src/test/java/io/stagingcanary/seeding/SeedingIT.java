@@ -110,9 +110,23 @@ class SeedingIT {
     Map<ResourceKey, Integer> created = new HashMap<>();
     for (SeedReport report : List.of(reportA, reportB)) {
       for (SeedOutcome outcome : report.outcomes()) {
-        assertThat(outcome.result()).isIn(Result.CREATED, Result.CONFLICT);
+        assertThat(outcome.result()).isIn(Result.CREATED, Result.CONFLICT, Result.REFUSED);
         if (outcome.result() == Result.CREATED) {
           created.merge(outcome.sentinel().key(), 1, Integer::sum);
+        }
+        if (outcome.sentinel().kindSpec().namespaced()) {
+          // Only the instance that created a namespace writes into it.
+          String namespace = outcome.sentinel().key().namespace();
+          boolean ownsNamespace =
+              report.outcomes().stream()
+                  .anyMatch(
+                      o ->
+                          o.sentinel().key().kind().equals("Namespace")
+                              && o.sentinel().key().name().equals(namespace)
+                              && o.result() == Result.CREATED);
+          assertThat(outcome.result() == Result.CREATED)
+              .as("%s created by the namespace's creator only", outcome.sentinel().key())
+              .isEqualTo(ownsNamespace);
         }
       }
     }
