@@ -6,14 +6,18 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.stagingcanary.fixtures.KindSpec;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The fabric8 CRUD mock server with two things a real API server does that it does not: it answers
- * API discovery, and deleting a namespace deletes everything in it.
+ * The fabric8 CRUD mock server with what a real API server does that it does not: it answers API
+ * discovery and the health endpoints, and deleting a namespace deletes everything in it.
  */
 final class SandboxDispatcher extends Dispatcher {
+
+  /** The API server's health endpoints, probed by the agent's liveness check. */
+  private static final Set<String> HEALTH_PATHS = Set.of("/readyz", "/livez", "/healthz");
 
   private static final Pattern NAMESPACE_PATH = Pattern.compile("^/api/v1/namespaces/([^/?]+)$");
 
@@ -31,6 +35,9 @@ final class SandboxDispatcher extends Dispatcher {
     if ("GET".equals(request.getMethod())) {
       if (plainPath.startsWith("/openapi")) {
         return new MockResponse().setResponseCode(404);
+      }
+      if (HEALTH_PATHS.contains(plainPath)) {
+        return new MockResponse().setResponseCode(200).setBody("ok");
       }
       Optional<String> document = discovery.document(plainPath);
       if (document.isPresent()) {

@@ -320,6 +320,10 @@ final class IncidentAssembler {
       collecting.incident = render(collecting, null, null);
       store.insert(collecting.incident);
     } else {
+      if (blindFrom != null && collecting.incident.blindFrom() == null) {
+        // Found after a blind interval: the incident says when it could have happened.
+        collecting.incident = withBlindInterval(collecting.incident, blindFrom, blindTo);
+      }
       fresh.forEach(r -> collecting.results.put(r.key(), r));
       collecting.incident = render(collecting, null, null);
       store.update(collecting.incident);
@@ -378,6 +382,25 @@ final class IncidentAssembler {
         fromRestoreOnly ? previous.text() : TextRenderer.render(diff),
         fromRestoreOnly ? previous.markdown() : MarkdownRenderer.render(diff),
         fromRestoreOnly ? previous.json() : JsonRenderer.render(diff));
+  }
+
+  private static Incident withBlindInterval(Incident i, Instant blindFrom, Instant blindTo) {
+    return new Incident(
+        i.id(),
+        i.clusterId(),
+        i.clusterName(),
+        i.type(),
+        i.detectedBy(),
+        i.openedAt(),
+        i.sealedAt(),
+        i.resolvedAt(),
+        blindFrom,
+        blindTo,
+        i.headline(),
+        i.items(),
+        i.text(),
+        i.markdown(),
+        i.json());
   }
 
   private static String newId(Instant now) {
