@@ -38,6 +38,9 @@ public class SentinelInformers implements AutoCloseable {
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
   static final Duration FIRST_SYNC_GRACE = Duration.ofSeconds(30);
 
+  /** A watch that was healthy and is being re-opened for less than this is not blindness. */
+  static final Duration WATCH_GAP_GRACE = Duration.ofSeconds(2);
+
   private final KubernetesClient client;
   private final Clock clock;
   private final Map<KindSpec, SharedIndexInformer<GenericKubernetesResource>> informers =
@@ -48,6 +51,7 @@ public class SentinelInformers implements AutoCloseable {
   private final Map<KindSpec, Instant> startedAt = new ConcurrentHashMap<>();
   private final Set<KindSpec> everHealthy = ConcurrentHashMap.newKeySet();
   private final Map<KindSpec, Instant> notWatchingSince = new ConcurrentHashMap<>();
+  private final Set<KindSpec> healthySinceStart = ConcurrentHashMap.newKeySet();
   private ChangeTrigger trigger;
 
   public SentinelInformers(KubernetesClient client, Clock clock) {
@@ -115,10 +119,11 @@ public class SentinelInformers implements AutoCloseable {
         continue;
       }
       Instant from = since.isAfter(apiAliveSince) ? since : apiAliveSince;
-      Instant listing = startedAt.getOrDefault(kind, Instant.MIN);
-      if (Duration.between(from, now).compareTo(after) < 0
-          || now.isBefore(listing.plus(FIRST_SYNC_GRACE))) {
-        // Too early, or its first LIST may still be running: give it the grace of a first sync.
+      boolean listing =
+          !healthySinceStart.contains(kind)
+              && now.isBefore(startedAt.getOrDefault(kind, Instant.MIN).plus(FIRST_SYNC_GRACE));
+      if (listing || Duration.between(from, now).compareTo(after) < 0) {
+        // Too early, or its first LIST since it started may still be running.
         continue;
       }
       log.warn(
@@ -128,6 +133,7 @@ public class SentinelInformers implements AutoCloseable {
           since);
       entry.getValue().stop();
       starting.removeIf(CompletableFuture::isDone);
+      healthySinceStart.remove(kind);
       entry.setValue(startInformer(kind));
       notWatchingSince.put(kind, now);
       startedAt.put(kind, now);
@@ -140,6 +146,7 @@ public class SentinelInformers implements AutoCloseable {
   private Instant track(KindSpec kind, SharedIndexInformer<GenericKubernetesResource> informer) {
     if (informer.hasSynced() && informer.isWatching()) {
       notWatchingSince.remove(kind);
+      healthySinceStart.add(kind);
       return null;
     }
     return notWatchingSince.computeIfAbsent(kind, k -> clock.instant());
@@ -161,8 +168,14 @@ public class SentinelInformers implements AutoCloseable {
     if (informer == null) {
       return Optional.of("informer not started");
     }
-    if (track(kind, informer) == null) {
+    Instant notWatching = track(kind, informer);
+    if (notWatching == null) {
       everHealthy.add(kind);
+      return Optional.empty();
+    }
+    if (healthySinceStart.contains(kind)
+        && clock.instant().isBefore(notWatching.plus(WATCH_GAP_GRACE))) {
+      // fabric8 ends every watch request after 5-10 minutes and opens the next one at once.
       return Optional.empty();
     }
     boolean starting =
