@@ -84,6 +84,9 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(Verifier.class);
   private static final Duration HEALTH_CHECK = Duration.ofMillis(500);
 
+  /** How long a re-checked cluster identity is taken as current during a burst of losses. */
+  private static final Duration IDENTITY_CONFIRMED_FOR = Duration.ofSeconds(5);
+
   private final CanaryProperties properties;
   private final Ledger ledger;
   private final FixtureCatalog fixtures;
@@ -129,6 +132,9 @@ public class Verifier implements ChangeTrigger, DisposableBean {
 
   /** How long sight must look fine before the next try to end blindness; grows while it fails. */
   private Duration returnDelay;
+
+  /** When the identity was last read and found unchanged before a large loss. */
+  private Instant identityConfirmedAt;
 
   /** Another cluster found behind the URL, being seeded; nothing is reported until it is. */
   private volatile ClusterIdentity replacedBy;
@@ -551,7 +557,18 @@ public class Verifier implements ChangeTrigger, DisposableBean {
       }
     }
     double share = (double) lost.size() / expected.size();
-    return share > sight.identityCheckShare() && identityChanged();
+    if (share <= sight.identityCheckShare()) {
+      return false;
+    }
+    Instant now = clock.instant();
+    if (identityConfirmedAt != null
+        && now.isBefore(identityConfirmedAt.plus(IDENTITY_CONFIRMED_FOR))) {
+      // A burst of losses: asked a moment ago.
+      return false;
+    }
+    boolean changed = identityChanged();
+    identityConfirmedAt = changed ? null : now;
+    return changed;
   }
 
   /**
@@ -640,7 +657,11 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     if (problem.isPresent()) {
       clearSince = null;
       goBlind(liveness.downSince().orElse(now), problem.get());
-      liveness.aliveSince().ifPresent(alive -> informers.restartStale(alive, sight.relistAfter()));
+      Optional<Instant> alive = liveness.aliveSince();
+      Optional<Instant> answered = liveness.lastAnswer();
+      if (alive.isPresent() && answered.isPresent()) {
+        informers.restartStale(alive.get(), answered.get(), sight.relistAfter());
+      }
       return;
     }
     if (blindSince == null) {

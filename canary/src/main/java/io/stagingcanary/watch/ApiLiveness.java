@@ -44,6 +44,7 @@ public class ApiLiveness implements InitializingBean, DisposableBean {
   private volatile Instant downSince;
   private volatile String reason;
   private volatile Instant aliveSince;
+  private volatile Instant lastAnswer;
 
   public ApiLiveness(KubernetesClient client, SightProperties properties, Clock clock) {
     this.client = client;
@@ -87,6 +88,11 @@ public class ApiLiveness implements InitializingBean, DisposableBean {
     return downSince == null ? Optional.ofNullable(aliveSince) : Optional.empty();
   }
 
+  /** When a probe was last answered, if ever. */
+  public Optional<Instant> lastAnswer() {
+    return Optional.ofNullable(lastAnswer);
+  }
+
   /** One probe now (on the prober's thread). */
   void probe() {
     Duration timeout = properties.probeTimeout();
@@ -121,6 +127,7 @@ public class ApiLiveness implements InitializingBean, DisposableBean {
   synchronized void record(boolean answered, String detail) {
     Instant now = clock.instant();
     if (answered) {
+      lastAnswer = now;
       if (downSince != null) {
         log.info(
             "API server {} answers again after {} ({})",

@@ -113,7 +113,7 @@ public final class FaultyApiServer implements AutoCloseable {
     Backend previous = backend;
     backend = Backend.start(kinds, 0);
     cutConnections();
-    previous.server.destroy();
+    previous.close();
   }
 
   /** Writes a kubeconfig pointing at the proxy. */
@@ -151,7 +151,7 @@ public final class FaultyApiServer implements AutoCloseable {
     closed = true;
     closeQuietly(listener);
     cutConnections();
-    backend.server.destroy();
+    backend.close();
   }
 
   // ---- the proxy
@@ -184,9 +184,9 @@ public final class FaultyApiServer implements AutoCloseable {
     Backend target = backend;
     try {
       Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target.port());
-      open.add(upstream);
-      daemon("faulty-up", () -> pump(client, upstream));
-      pump(upstream, client);
+      target.connections.add(upstream);
+      daemon("faulty-up", () -> pump(client, upstream, false));
+      pump(upstream, client, true);
     } catch (IOException e) {
       closeQuietly(client);
     }
@@ -194,34 +194,50 @@ public final class FaultyApiServer implements AutoCloseable {
 
   /**
    * Copies bytes one way. While frozen they are held, not refused: the sender keeps writing into a
-   * buffer (a frozen API server's kernel still accepts bytes), so the mock server behind is never
-   * blocked on a full socket. Closes both ends when either closes.
+   * buffer (a frozen API server's kernel still accepts bytes). A connection to the cluster is never
+   * closed by the proxy, only drained: the mock server stalls its event loop for a long time on
+   * every watch that closes, which a real API server does not.
    */
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean fromCluster) {
     LinkedBlockingQueue<byte[]> held = new LinkedBlockingQueue<>();
     byte[] end = new byte[0];
+    Socket client = fromCluster ? to : from;
     daemon(
         "faulty-write",
         () -> {
-          try (OutputStream out = to.getOutputStream()) {
+          boolean discard = false;
+          try {
+            OutputStream out = to.getOutputStream();
             while (true) {
               byte[] chunk = held.take();
               if (chunk == end) {
-                return;
+                break;
               }
               while (frozen && !closed) {
                 Thread.sleep(50);
               }
-              out.write(chunk);
-              out.flush();
+              if (discard) {
+                continue;
+              }
+              try {
+                out.write(chunk);
+                out.flush();
+              } catch (IOException e) {
+                // The agent's side is gone: keep draining the cluster's side, never close it.
+                discard = true;
+                closeQuietly(client);
+                if (!fromCluster) {
+                  break;
+                }
+              }
             }
           } catch (IOException e) {
-            // a cut or closed connection
+            discard = true;
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           } finally {
-            closeQuietly(from);
-            closeQuietly(to);
+            closeQuietly(client);
+            open.remove(client);
           }
         });
     byte[] buffer = new byte[16384];
@@ -234,8 +250,6 @@ public final class FaultyApiServer implements AutoCloseable {
       // a cut or closed connection
     } finally {
       held.add(end);
-      open.remove(from);
-      open.remove(to);
     }
   }
 
@@ -314,7 +328,7 @@ public final class FaultyApiServer implements AutoCloseable {
     }
   }
 
-  private record Backend(KubernetesMockServer server, Faults faults) {
+  private record Backend(KubernetesMockServer server, Faults faults, Set<Socket> connections) {
 
     static Backend start(Collection<KindSpec> kinds, int port) {
       Faults faults =
@@ -327,7 +341,7 @@ public final class FaultyApiServer implements AutoCloseable {
               faults,
               false);
       server.init(InetAddress.getLoopbackAddress(), port);
-      Backend backend = new Backend(server, faults);
+      Backend backend = new Backend(server, faults, ConcurrentHashMap.newKeySet());
       try (KubernetesClient client = client(backend.url())) {
         // A namespace first, so that kube-system's uid differs from the previous cluster's.
         client
@@ -354,6 +368,11 @@ public final class FaultyApiServer implements AutoCloseable {
 
     int port() {
       return server.getPort();
+    }
+
+    void close() {
+      connections.forEach(FaultyApiServer::closeQuietly);
+      server.destroy();
     }
 
     String url() {
