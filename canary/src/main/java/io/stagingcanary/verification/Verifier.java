@@ -657,11 +657,9 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     if (problem.isPresent()) {
       clearSince = null;
       goBlind(liveness.downSince().orElse(now), problem.get());
-      Optional<Instant> alive = liveness.aliveSince();
-      Optional<Instant> answered = liveness.lastAnswer();
-      if (alive.isPresent() && answered.isPresent()) {
-        informers.restartStale(alive.get(), answered.get(), sight.relistAfter());
-      }
+      liveness
+          .answeringSince()
+          .ifPresent(answering -> informers.restartStale(answering, sight.relistAfter()));
       return;
     }
     if (blindSince == null) {

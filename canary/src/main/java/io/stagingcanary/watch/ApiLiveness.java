@@ -44,7 +44,7 @@ public class ApiLiveness implements InitializingBean, DisposableBean {
   private volatile Instant downSince;
   private volatile String reason;
   private volatile Instant aliveSince;
-  private volatile Instant lastAnswer;
+  private volatile Instant answeringSince;
 
   public ApiLiveness(KubernetesClient client, SightProperties properties, Clock clock) {
     this.client = client;
@@ -88,9 +88,12 @@ public class ApiLiveness implements InitializingBean, DisposableBean {
     return downSince == null ? Optional.ofNullable(aliveSince) : Optional.empty();
   }
 
-  /** When a probe was last answered, if ever. */
-  public Optional<Instant> lastAnswer() {
-    return Optional.ofNullable(lastAnswer);
+  /**
+   * Since when every probe has been answered (not one failed since), if the last one was: stricter
+   * than {@link #aliveSince}, which a single failure does not end.
+   */
+  public Optional<Instant> answeringSince() {
+    return Optional.ofNullable(answeringSince);
   }
 
   /** One probe now (on the prober's thread). */
@@ -127,7 +130,9 @@ public class ApiLiveness implements InitializingBean, DisposableBean {
   synchronized void record(boolean answered, String detail) {
     Instant now = clock.instant();
     if (answered) {
-      lastAnswer = now;
+      if (failures > 0 || answeringSince == null) {
+        answeringSince = now;
+      }
       if (downSince != null) {
         log.info(
             "API server {} answers again after {} ({})",
@@ -142,6 +147,7 @@ public class ApiLiveness implements InitializingBean, DisposableBean {
       reason = null;
       return;
     }
+    answeringSince = null;
     if (failures == 0) {
       failingSince = now;
     }

@@ -97,17 +97,16 @@ public class SentinelInformers implements AutoCloseable {
 
   /**
    * Stops and starts afresh (a new LIST, then a new watch) every informer that has not been
-   * watching for {@code after} while the API server answered (since {@code apiAliveSince}, and
-   * again at {@code apiAnsweredAt}, after the watch broke: not during an outage). fabric8 re-lists
-   * only after a 410 Gone; any other refusal of a watch (a 400, a 403 that was lifted, a server
-   * replaced behind the URL) is retried with a growing backoff of up to half a minute and the same
+   * watching for {@code after} while the API server answered every probe (since {@code
+   * apiAnsweringSince}): fabric8 gets that long to re-open the watch itself. fabric8 re-lists only
+   * after a 410 Gone; any other refusal of a watch (a 400, a 403 that was lifted, a server replaced
+   * behind the URL) is retried with a growing backoff of up to half a minute and the same
    * resourceVersion. A fresh informer can only re-trigger: its events mark sentinels dirty, the
    * diff decides.
    *
    * @return the kinds restarted
    */
-  public synchronized List<KindSpec> restartStale(
-      Instant apiAliveSince, Instant apiAnsweredAt, Duration after) {
+  public synchronized List<KindSpec> restartStale(Instant apiAnsweringSince, Duration after) {
     if (closed) {
       return List.of();
     }
@@ -120,13 +119,11 @@ public class SentinelInformers implements AutoCloseable {
       if (since == null) {
         continue;
       }
-      Instant from = since.isAfter(apiAliveSince) ? since : apiAliveSince;
+      Instant from = since.isAfter(apiAnsweringSince) ? since : apiAnsweringSince;
       boolean listing =
           !healthySinceStart.contains(kind)
               && now.isBefore(startedAt.getOrDefault(kind, Instant.MIN).plus(FIRST_SYNC_GRACE));
-      if (listing
-          || Duration.between(from, now).compareTo(after) < 0
-          || !apiAnsweredAt.isAfter(since)) {
+      if (listing || Duration.between(from, now).compareTo(after) < 0) {
         // Too early, or its first LIST since it started may still be running.
         continue;
       }

@@ -65,6 +65,14 @@ class ApiLivenessTest {
       assertThat(liveness.downSince()).isEmpty();
       assertThat(liveness.downReason()).isEmpty();
       assertThat(liveness.aliveSince()).contains(clock.instant());
+      assertThat(liveness.answeringSince()).contains(clock.instant());
+      clock.advance(Duration.ofSeconds(2));
+      liveness.record(false, "one failure");
+      assertThat(liveness.downSince()).as("one failure is not down").isEmpty();
+      assertThat(liveness.answeringSince()).as("but ends the answering streak").isEmpty();
+      clock.advance(Duration.ofSeconds(2));
+      liveness.record(true, "answered 200");
+      assertThat(liveness.answeringSince()).contains(clock.instant());
     }
   }
 

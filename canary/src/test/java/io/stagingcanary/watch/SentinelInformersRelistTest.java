@@ -44,21 +44,18 @@ class SentinelInformersRelistTest {
         informers.start(List.of(NAMESPACE), (key, seenAt) -> {});
 
         clock.advance(RELIST_AFTER.plusSeconds(1));
-        assertThat(informers.restartStale(t0, clock.instant(), RELIST_AFTER))
+        assertThat(informers.restartStale(t0, RELIST_AFTER))
             .as("its first LIST may still be running")
             .isEmpty();
 
         clock.advance(SentinelInformers.FIRST_SYNC_GRACE);
-        assertThat(informers.restartStale(t0, clock.instant(), RELIST_AFTER))
-            .containsExactly(NAMESPACE);
-        assertThat(informers.restartStale(t0, clock.instant(), RELIST_AFTER))
-            .as("just started afresh")
-            .isEmpty();
+        assertThat(informers.restartStale(t0, RELIST_AFTER)).containsExactly(NAMESPACE);
+        assertThat(informers.restartStale(t0, RELIST_AFTER)).as("just started afresh").isEmpty();
 
         api.answerEverything(0);
         clock.advance(SentinelInformers.FIRST_SYNC_GRACE.plusSeconds(1));
         Instant aliveSince = clock.instant();
-        assertThat(informers.restartStale(aliveSince, clock.instant(), RELIST_AFTER))
+        assertThat(informers.restartStale(aliveSince, RELIST_AFTER))
             .as("the API server has answered for less than relist-after")
             .isEmpty();
         await().atMost(Duration.ofSeconds(30)).until(() -> informers.healthy(NAMESPACE));
@@ -66,7 +63,7 @@ class SentinelInformersRelistTest {
             .extracting(n -> n.getMetadata().getName())
             .containsExactly("sentinel");
         clock.advance(RELIST_AFTER.multipliedBy(2));
-        assertThat(informers.restartStale(aliveSince, clock.instant(), RELIST_AFTER))
+        assertThat(informers.restartStale(aliveSince, RELIST_AFTER))
             .as("a healthy informer is left alone")
             .isEmpty();
       } finally {
