@@ -1,15 +1,15 @@
 package io.stagingcanary.watch;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,6 +38,13 @@ public class ApiLiveness implements InitializingBean, DisposableBean {
   private final SightProperties properties;
   private final Clock clock;
   private ScheduledExecutorService executor;
+  private final ExecutorService calls =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread thread = new Thread(r, "canary-api-probe");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private int failures;
   private Instant failingSince;
@@ -71,6 +78,7 @@ public class ApiLiveness implements InitializingBean, DisposableBean {
     if (executor != null) {
       executor.shutdownNow();
     }
+    calls.shutdownNow();
   }
 
   /** Since when the API server has not answered, if it is down now. */
@@ -96,33 +104,34 @@ public class ApiLiveness implements InitializingBean, DisposableBean {
     return Optional.ofNullable(answeringSince);
   }
 
-  /** One probe now (on the prober's thread). */
+  /**
+   * One probe now (on the prober's thread): a read-only GET through the client (its credentials),
+   * on a helper thread so that it is given up after the timeout whatever the client's own request
+   * timeout is.
+   */
   void probe() {
     Duration timeout = properties.probeTimeout();
-    String url = client.getMasterUrl().toString().replaceAll("/+$", "") + properties.probePath();
-    HttpRequest request =
-        client
-            .getHttpClient()
-            .newHttpRequestBuilder()
-            .uri(url)
-            .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-            .build();
-    CompletableFuture<HttpResponse<String>> answer =
-        client.getHttpClient().sendAsync(request, String.class);
+    String path = properties.probePath();
+    String url = client.getMasterUrl().toString().replaceAll("/+$", "") + path;
+    Future<String> answer = calls.submit(() -> client.raw(url));
     try {
-      HttpResponse<String> response = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      record(
-          response.code() < 500, "GET " + properties.probePath() + " answered " + response.code());
+      answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      record(true, "GET " + path + " answered");
     } catch (TimeoutException e) {
       answer.cancel(true);
-      record(false, "GET " + properties.probePath() + " not answered within " + timeout);
+      record(false, "GET " + path + " not answered within " + timeout);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      record(false, "GET " + properties.probePath() + " failed: " + cause.getMessage());
+      int code = cause instanceof KubernetesClientException k ? k.getCode() : 0;
+      if (code > 0 && code < 500) {
+        record(true, "GET " + path + " answered " + code);
+      } else {
+        record(false, "GET " + path + " failed: " + cause.getMessage());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      record(false, "GET " + properties.probePath() + " failed: " + e.getMessage());
+      record(false, "GET " + path + " failed: " + e.getMessage());
     }
   }
 
