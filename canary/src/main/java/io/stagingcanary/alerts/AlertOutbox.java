@@ -152,6 +152,22 @@ class AlertOutbox {
     return subjects;
   }
 
+  /**
+   * Turns the suppressed rows of this alert into pending ones, with its current content: an alert
+   * recorded as expected that must be paged after all. Same alert id, so a receiver still gets it
+   * once. Returns how many rows changed.
+   */
+  int release(Alert alert, String note) {
+    return jdbc.sql(
+            "UPDATE alert_outbox SET state = 'PENDING', alert_json = :json, last_error = :note,"
+                + " next_attempt_at = :now WHERE alert_id = :alertId AND state = 'SUPPRESSED'")
+        .param("json", AlertCodec.encode(alert))
+        .param("note", truncate(note))
+        .param("now", utc(clock.instant()))
+        .param("alertId", alert.id())
+        .update();
+  }
+
   /** The oldest pending entry of the channel: delivery is in order, one at a time. */
   Optional<OutboxEntry> head(String channel) {
     return jdbc.sql(

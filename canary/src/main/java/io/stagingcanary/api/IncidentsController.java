@@ -58,13 +58,31 @@ class IncidentsController {
         + " opened "
         + incident.openedAt()
         + "\n"
+        + blindLine(incident)
         + incident.text();
+  }
+
+  /** For a loss found after a blind interval: when it could have happened. */
+  private static String blindLine(Incident incident) {
+    if (incident.blindFrom() == null) {
+      return "";
+    }
+    return "found after a blind interval: the agent could not see from "
+        + incident.blindFrom()
+        + " to "
+        + incident.blindTo()
+        + "\n";
   }
 
   @GetMapping(value = "/{id}", produces = MARKDOWN)
   String markdown(@PathVariable String id) {
     Incident incident = find(id);
-    return "# Incident " + incident.id() + "\n\n" + incident.markdown();
+    String blind = blindLine(incident);
+    return "# Incident "
+        + incident.id()
+        + "\n\n"
+        + (blind.isEmpty() ? "" : "_" + blind.strip() + "_\n\n")
+        + incident.markdown();
   }
 
   @PostMapping("/{id}/reseed")

@@ -93,6 +93,11 @@ public final class IncidentEngine {
       Instant blindFrom,
       Instant blindTo) {}
 
+  /** The blind interval of fresh changes that join the collecting incident, until written. */
+  private Instant joinBlindFrom;
+
+  private Instant joinBlindTo;
+
   /** An open incident as stored, and its current results per sentinel. */
   private static final class Working {
     Incident incident;
@@ -225,6 +230,10 @@ public final class IncidentEngine {
       freshOrigin =
           new Pending(
               freshOrigin.id(), freshOrigin.since(), freshOrigin.detectedBy(), blindFrom, blindTo);
+    } else if (collecting != null && blindFrom != null && joinBlindFrom == null) {
+      // Joins a stored incident after a blind interval: it says when this could have happened.
+      joinBlindFrom = blindFrom;
+      joinBlindTo = blindTo;
     }
     fresh.put(result.key(), result);
   }
@@ -475,8 +484,11 @@ public final class IncidentEngine {
     } else {
       Map<ResourceKey, SentinelResult> results = new LinkedHashMap<>(collecting.results);
       results.putAll(fresh);
-      Incident incident =
-          render(collecting.incident, results, collecting.restoredItems, null, null);
+      Incident base = collecting.incident;
+      if (joinBlindFrom != null && base.blindFrom() == null) {
+        base = withBlindInterval(base, joinBlindFrom, joinBlindTo);
+      }
+      Incident incident = render(base, results, collecting.restoredItems, null, null);
       if (!write(incident.id(), "join", () -> store.update(incident))) {
         return false;
       }
@@ -487,7 +499,28 @@ public final class IncidentEngine {
     fresh.values().forEach(r -> reported.put(r.key(), new Reported(id, r.type())));
     fresh.clear();
     freshOrigin = null;
+    joinBlindFrom = null;
+    joinBlindTo = null;
     return true;
+  }
+
+  private static Incident withBlindInterval(Incident i, Instant blindFrom, Instant blindTo) {
+    return new Incident(
+        i.id(),
+        i.clusterId(),
+        i.clusterName(),
+        i.type(),
+        i.detectedBy(),
+        i.openedAt(),
+        i.sealedAt(),
+        i.resolvedAt(),
+        blindFrom,
+        blindTo,
+        i.headline(),
+        i.items(),
+        i.text(),
+        i.markdown(),
+        i.json());
   }
 
   private boolean writeEscalations(List<Runnable> handOn) {

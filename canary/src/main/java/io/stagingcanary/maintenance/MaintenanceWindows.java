@@ -229,6 +229,17 @@ public class MaintenanceWindows implements ExpectedChanges {
         .map(w -> "maintenance window " + w.id() + " (" + Escape.logLine(w.reason()) + ")");
   }
 
+  /**
+   * A window that expected the change has ended (or was deleted) and none covers the item now. Only
+   * windows that ended within the last hour are considered: the check runs as windows end.
+   */
+  @Override
+  public boolean lapsed(Incident.Item item, Instant at, Instant now) {
+    List<MaintenanceWindow> windows = current();
+    return windows.stream().anyMatch(w -> w.expects(item, at))
+        && windows.stream().noneMatch(w -> w.expects(item, now));
+  }
+
   /** Windows that may still cover a change being decided now (ended in the last hour or later). */
   private List<MaintenanceWindow> current() {
     Instant now = clock.instant();

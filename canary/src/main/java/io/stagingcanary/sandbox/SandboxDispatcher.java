@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * kubectl works against the sandbox or fails at once with a message saying why:
  *
  * <ul>
- *   <li>it answers API discovery;
+ *   <li>it answers API discovery and the health endpoints the agent's liveness probe reads;
  *   <li>deleting a namespace deletes everything in it;
  *   <li>the protobuf body of {@code kubectl create namespace|configmap|secret|serviceaccount} is
  *       read ({@link ProtobufBodies}); another protobuf or CBOR body ({@code kubectl create
@@ -48,6 +49,9 @@ import org.slf4j.LoggerFactory;
 final class SandboxDispatcher extends Dispatcher {
 
   private static final Logger log = LoggerFactory.getLogger(SandboxDispatcher.class);
+
+  /** The API server's health endpoints, probed by the agent's liveness check. */
+  private static final Set<String> HEALTH_PATHS = Set.of("/readyz", "/livez", "/healthz");
 
   private static final Pattern NAMESPACE_PATH = Pattern.compile("^/api/v1/namespaces/([^/?]+)$");
 
@@ -106,6 +110,9 @@ final class SandboxDispatcher extends Dispatcher {
     String method = request.getMethod();
     String plainPath = plainPath(request.getPath());
     if ("GET".equals(method)) {
+      if (HEALTH_PATHS.contains(plainPath)) {
+        return new MockResponse().setResponseCode(200).setBody("ok");
+      }
       Optional<String> document = discovery.document(plainPath);
       if (document.isPresent()) {
         return new MockResponse()

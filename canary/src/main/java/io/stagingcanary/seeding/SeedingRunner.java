@@ -3,6 +3,7 @@ package io.stagingcanary.seeding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stagingcanary.cluster.ClusterIdOverride;
 import io.stagingcanary.cluster.ClusterIdentity;
+import io.stagingcanary.cluster.ClusterReplaced;
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.fixtures.FixtureCatalog;
 import io.stagingcanary.leader.Leadership;
@@ -88,6 +89,25 @@ class SeedingRunner implements ApplicationRunner {
                     ClusterIdentity.resolve(
                         client, properties, clusterIdOverride.getIfAvailable()));
     seedAndAnnounce(cluster);
+  }
+
+  /**
+   * The verifier found another cluster behind the URL while running: seed it as at startup; the
+   * verifier then records the previous cluster's ledger as one environment reset.
+   */
+  @EventListener
+  void onClusterReplaced(ClusterReplaced replaced) {
+    if (!leadership.isLeader()) {
+      state.resolved(replaced.current());
+      return;
+    }
+    log.warn(
+        "Cluster {} was replaced behind {} ({} -> {}): seeding it afresh",
+        replaced.current().name(),
+        replaced.current().serverUrl(),
+        replaced.previous().id(),
+        replaced.current().id());
+    seedAndAnnounce(replaced.current());
   }
 
   private synchronized void seedAndAnnounce(ClusterIdentity cluster) {

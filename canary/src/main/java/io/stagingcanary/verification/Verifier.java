@@ -3,7 +3,9 @@ package io.stagingcanary.verification;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.stagingcanary.cluster.ClusterIdentities;
 import io.stagingcanary.cluster.ClusterIdentity;
+import io.stagingcanary.cluster.ClusterReplaced;
 import io.stagingcanary.concurrency.Calls;
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.diff.Diff;
@@ -32,8 +34,10 @@ import io.stagingcanary.seeding.SeedingCompleted;
 import io.stagingcanary.seeding.SeedingService;
 import io.stagingcanary.store.Ledger;
 import io.stagingcanary.store.LedgerEntry;
+import io.stagingcanary.watch.ApiLiveness;
 import io.stagingcanary.watch.ChangeTrigger;
 import io.stagingcanary.watch.SentinelInformers;
+import io.stagingcanary.watch.SightProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +54,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -81,6 +86,9 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   private static final Duration HEALTH_CHECK = Duration.ofMillis(500);
   private static final Duration INCIDENT_TICK = Duration.ofMillis(250);
 
+  /** How long a re-checked cluster identity is taken as current during a burst of losses. */
+  private static final Duration IDENTITY_CONFIRMED_FOR = Duration.ofSeconds(5);
+
   private final CanaryProperties properties;
   private final Ledger ledger;
   private final FixtureCatalog fixtures;
@@ -92,6 +100,9 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   private final IncidentEngine incidents;
   private final ObjectProvider<ReseedHold> reseedHolds;
   private final Leadership leadership;
+  private final ApiLiveness liveness;
+  private final SightProperties sight;
+  private final ClusterIdentities identities;
   private boolean started;
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(
@@ -118,6 +129,18 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   private volatile VerificationResult lastVerification;
   private volatile Instant lastSuccessfulVerification;
 
+  /** Since when everything has looked fine again while BLIND (hysteresis); verifier thread. */
+  private Instant clearSince;
+
+  /** How long sight must look fine before the next try to end blindness; grows while it fails. */
+  private Duration returnDelay;
+
+  /** When the identity was last read and found unchanged before a large loss. */
+  private Instant identityConfirmedAt;
+
+  /** Another cluster found behind the URL, being seeded; nothing is reported until it is. */
+  private volatile ClusterIdentity replacedBy;
+
   public Verifier(
       CanaryProperties properties,
       Ledger ledger,
@@ -130,8 +153,15 @@ public class Verifier implements ChangeTrigger, DisposableBean {
       ApplicationEventPublisher events,
       ObjectProvider<ReseedHold> reseedHolds,
       ObjectProvider<IncidentChangeListener> incidentListeners,
-      Leadership leadership) {
+      Leadership leadership,
+      ApiLiveness liveness,
+      SightProperties sight,
+      ClusterIdentities identities) {
     this.properties = properties;
+    this.liveness = liveness;
+    this.sight = sight;
+    this.identities = identities;
+    this.returnDelay = sight.stableFor();
     this.reseedHolds = reseedHolds;
     this.leadership = leadership;
     this.ledger = ledger;
@@ -163,6 +193,14 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   }
 
   private void start(SeedingCompleted completed) {
+    if (replacedBy != null) {
+      // Seeded afresh on the cluster found behind the URL: its story starts now.
+      replacedBy = null;
+      blindSince = null;
+      blindReason = null;
+      clearSince = null;
+      current = new ConcurrentHashMap<>();
+    }
     cluster = completed.cluster();
     Map<ResourceKey, SentinelFixture> byKey = new LinkedHashMap<>();
     fixtures.sentinels().forEach(s -> byKey.put(s.key(), s));
@@ -280,12 +318,35 @@ public class Verifier implements ChangeTrigger, DisposableBean {
 
   // ---- state for readers
 
+  /**
+   * The agent's state. An API server that stopped answering is BLIND at once, even while the
+   * verifier thread still waits for an answer to a request made before.
+   */
   public AgentState state() {
+    if (state != AgentState.STARTING && liveness.downSince().isPresent()) {
+      return AgentState.BLIND;
+    }
     return state;
   }
 
+  /** The latest result per sentinel; all UNKNOWN while the API server does not answer. */
   public Map<ResourceKey, SentinelResult> current() {
+    Optional<String> down = liveness.downReason();
+    if (down.isPresent() && state != AgentState.STARTING) {
+      return Collections.unmodifiableMap(unknown(current.values(), down.get()));
+    }
     return Collections.unmodifiableMap(current);
+  }
+
+  private static Map<ResourceKey, SentinelResult> unknown(
+      Collection<SentinelResult> results, String reason) {
+    Map<ResourceKey, SentinelResult> unknown = new HashMap<>();
+    for (SentinelResult r : results) {
+      unknown.put(
+          r.key(),
+          new SentinelResult(r.key(), r.set(), r.tenant(), new SentinelStatus.Unknown(reason)));
+    }
+    return unknown;
   }
 
   public Optional<VerificationResult> lastVerification() {
@@ -297,11 +358,19 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   }
 
   public Optional<Instant> blindSince() {
-    return Optional.ofNullable(blindSince);
+    Instant since = blindSince;
+    if (since == null && state != AgentState.STARTING) {
+      return liveness.downSince();
+    }
+    return Optional.ofNullable(since);
   }
 
   public Optional<String> blindReason() {
-    return Optional.ofNullable(blindReason);
+    String reason = blindReason;
+    if (reason == null && state != AgentState.STARTING) {
+      return liveness.downReason();
+    }
+    return Optional.ofNullable(reason);
   }
 
   public Optional<ClusterIdentity> cluster() {
@@ -312,7 +381,7 @@ public class Verifier implements ChangeTrigger, DisposableBean {
 
   private void drainDirty() {
     drainScheduled.set(false);
-    if (cluster == null || blindSince != null) {
+    if (cluster == null || blindSince != null || replacedBy != null) {
       return;
     }
     Map<ResourceKey, Instant> batch = new HashMap<>();
@@ -351,6 +420,9 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     Snapshot snapshot =
         confirmAbsent(Snapshot.of(clock.instant(), objects, observed, Map.of()), subset);
     List<SentinelResult> results = withExtraDegradations(Diff.compare(subset, snapshot));
+    if (replacedUnder(results)) {
+      return;
+    }
     results.forEach(r -> current.put(r.key(), r));
     Instant decided = clock.instant();
     List<String> opened = handle(results, Incident.DetectedBy.WATCH, null, null);
@@ -380,41 +452,62 @@ public class Verifier implements ChangeTrigger, DisposableBean {
   }
 
   private VerificationResult verifyFull(Incident.DetectedBy detectedBy) {
+    return verifyFull(detectedBy, false);
+  }
+
+  /**
+   * One full verification. While BLIND, whatever it finds carries the blind interval so far; only a
+   * verification run because sight returned ({@code sightReturned}) and that observed every kind
+   * ends the blindness.
+   */
+  private VerificationResult verifyFull(Incident.DetectedBy detectedBy, boolean sightReturned) {
     Instant started = clock.instant();
     loadExpected();
-    Inventory.Listing listing = inventory.list(kinds());
+    Optional<String> down = liveness.downReason();
+    // A frozen API server would hold every LIST for the whole request timeout: do not ask.
+    Inventory.Listing listing =
+        down.isPresent() ? unobservedListing(down.get()) : inventory.list(kinds());
     Inventory.Confirmation confirmation =
         inventory.confirmAbsent(
             listing.snapshot(), absentFrom(listing.snapshot(), expected.values()));
     Snapshot snapshot = confirmation.snapshot();
     List<SentinelResult> results = withExtraDegradations(Diff.compare(expected.values(), snapshot));
-    Map<ResourceKey, SentinelResult> next = new HashMap<>();
-    results.forEach(r -> next.put(r.key(), r));
-    current = new ConcurrentHashMap<>(next);
     Instant blindFrom = null;
     Instant blindTo = null;
+    boolean replaced = false;
     if (!snapshot.unobserved().isEmpty()) {
-      if (blindSince == null) {
-        blindSince = started;
-        log.warn("Cluster {} is BLIND: {}", cluster.name(), snapshot.unobserved());
-      }
-      blindReason = String.join("; ", describe(snapshot.unobserved()));
-    } else if (blindSince != null) {
+      clearSince = null;
+      goBlind(started, String.join("; ", describe(snapshot.unobserved())));
+    } else if (sightReturned && blindSince != null && identityChanged()) {
+      replaced = true;
+    }
+    if (!replaced && blindSince != null) {
       blindFrom = blindSince;
       blindTo = clock.instant();
-      log.info(
-          "Cluster {} is visible again after {}",
-          cluster.name(),
-          Duration.between(blindFrom, blindTo));
-      blindSince = null;
-      blindReason = null;
+      if (snapshot.unobserved().isEmpty() && sightReturned) {
+        log.info(
+            "Cluster {} is visible again after {}",
+            cluster.name(),
+            Duration.between(blindFrom, blindTo));
+        blindSince = null;
+        blindReason = null;
+        clearSince = null;
+        returnDelay = sight.stableFor();
+      }
     }
-    List<String> opened = handle(results, detectedBy, blindFrom, blindTo);
-    if (detectedBy != Incident.DetectedBy.STARTUP) {
-      reseedOpenIncidents();
+    replaced = replaced || replacedUnder(results);
+    List<String> opened = List.of();
+    if (!replaced) {
+      Map<ResourceKey, SentinelResult> next = new HashMap<>();
+      results.forEach(r -> next.put(r.key(), r));
+      current = new ConcurrentHashMap<>(next);
+      opened = handle(results, detectedBy, blindFrom, blindTo);
+      if (detectedBy != Incident.DetectedBy.STARTUP) {
+        reseedOpenIncidents();
+      }
     }
     Instant finished = clock.instant();
-    if (snapshot.unobserved().isEmpty()) {
+    if (snapshot.unobserved().isEmpty() && !replaced) {
       lastSuccessfulVerification = finished;
     }
     VerificationResult result =
@@ -429,6 +522,112 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     lastVerification = result;
     events.publishEvent(new VerificationCompleted(result));
     return result;
+  }
+
+  /** Every kind unobserved, without a request: the API server is not answering. */
+  private Inventory.Listing unobservedListing(String reason) {
+    Map<String, String> unobserved = new LinkedHashMap<>();
+    kinds().forEach(kind -> unobserved.put(Inventory.kindId(kind), reason));
+    return new Inventory.Listing(Snapshot.of(clock.instant(), List.of(), Set.of(), unobserved), 0);
+  }
+
+  private void goBlind(Instant since, String reason) {
+    if (blindSince == null) {
+      blindSince = since;
+      log.warn("Cluster {} is BLIND: {}", cluster.name(), reason);
+    }
+    blindReason = reason;
+    updateState();
+  }
+
+  /**
+   * Whether these results would report a loss of more than {@code
+   * canary.sight.identity-check-share} of the sentinels and the cluster behind the URL turns out to
+   * be another one (then the replacement is handed to seeding and nothing is reported).
+   */
+  private boolean replacedUnder(Collection<SentinelResult> results) {
+    if (expected.isEmpty()) {
+      return false;
+    }
+    boolean fresh =
+        results.stream().anyMatch(r -> r.type().lost() && !incidents.isReported(r.key()));
+    if (!fresh) {
+      return false;
+    }
+    Map<ResourceKey, StatusType> lost = new HashMap<>();
+    current.values().stream()
+        .filter(r -> r.type().lost())
+        .forEach(r -> lost.put(r.key(), r.type()));
+    for (SentinelResult r : results) {
+      if (r.type().lost()) {
+        lost.put(r.key(), r.type());
+      } else {
+        lost.remove(r.key());
+      }
+    }
+    double share = (double) lost.size() / expected.size();
+    if (share <= sight.identityCheckShare()) {
+      return false;
+    }
+    Instant now = clock.instant();
+    if (identityConfirmedAt != null
+        && now.isBefore(identityConfirmedAt.plus(IDENTITY_CONFIRMED_FOR))) {
+      // A burst of losses: asked a moment ago.
+      return false;
+    }
+    boolean changed = identityChanged();
+    identityConfirmedAt = changed ? null : now;
+    return changed;
+  }
+
+  /**
+   * Asks the API server which cluster it serves. Another one than the agent's (a new {@code
+   * kube-system} uid behind the same URL) is handed to seeding, which starts over on it; the agent
+   * stays BLIND meanwhile. An identity that cannot be read leaves things as they are.
+   */
+  private boolean identityChanged() {
+    if (replacedBy != null) {
+      return true;
+    }
+    if (!properties.incidents().reportEnvironmentReset()) {
+      return false;
+    }
+    ClusterIdentity now;
+    try {
+      now = identities.current();
+    } catch (RuntimeException e) {
+      log.warn("Cannot re-check the identity of cluster {}: {}", cluster.name(), e.getMessage());
+      return false;
+    }
+    if (now.id().equals(cluster.id())) {
+      return false;
+    }
+    ClusterIdentity previous = cluster;
+    replacedBy = now;
+    goBlind(
+        clock.instant(),
+        "another cluster is behind "
+            + now.serverUrl()
+            + " ("
+            + previous.id()
+            + " -> "
+            + now.id()
+            + "): seeding it");
+    log.warn(
+        "Cluster {} behind {} is another cluster now ({} -> {}): an environment reset, not a loss",
+        previous.name(),
+        now.serverUrl(),
+        previous.id(),
+        now.id());
+    // Seeding calls back onto this thread (SeedingCompleted): hand it over, do not wait.
+    CompletableFuture.runAsync(() -> events.publishEvent(new ClusterReplaced(previous, now)))
+        .exceptionally(
+            e -> {
+              log.error("Seeding the replaced cluster {} failed", now.id(), e);
+              replacedBy = null;
+              return null;
+            });
+    return true;
   }
 
   private Snapshot confirmAbsent(Snapshot snapshot, Collection<ExpectedSentinel> sentinels) {
@@ -451,25 +650,56 @@ public class Verifier implements ChangeTrigger, DisposableBean {
     return absent;
   }
 
+  /**
+   * Every half second: BLIND at once when the API server stops answering or an informer cannot
+   * watch (and a watch that keeps failing while the API server answers is re-listed); visible again
+   * only after everything looked fine for {@code canary.sight.stable-for} and a full verification
+   * then observed every kind (hysteresis: one blind episode, not flapping). The cluster identity is
+   * re-checked before sight is declared back.
+   */
   private void checkSight() {
-    if (cluster == null) {
+    if (cluster == null || replacedBy != null) {
       return;
     }
-    Optional<String> blindKind =
-        informers.kinds().stream()
-            .map(kind -> informers.blindReason(kind).map(r -> kind.kind() + ": " + r))
-            .flatMap(Optional::stream)
-            .findFirst();
-    if (blindKind.isPresent()) {
-      if (blindSince == null) {
-        blindSince = clock.instant();
-        log.warn("Cluster {} is BLIND: {}", cluster.name(), blindKind.get());
-      }
-      blindReason = blindKind.get();
-      updateState();
-    } else if (blindSince != null) {
-      verifyFull(Incident.DetectedBy.VERIFICATION);
+    Instant now = clock.instant();
+    Optional<String> problem = sightProblem();
+    if (problem.isPresent()) {
+      clearSince = null;
+      goBlind(liveness.downSince().orElse(now), problem.get());
+      liveness
+          .answeringSince()
+          .ifPresent(answering -> informers.restartStale(answering, sight.relistAfter()));
+      return;
     }
+    if (blindSince == null) {
+      return;
+    }
+    if (clearSince == null) {
+      clearSince = now;
+    }
+    if (Duration.between(clearSince, now).compareTo(returnDelay) < 0) {
+      return;
+    }
+    verifyFull(Incident.DetectedBy.VERIFICATION, true);
+    if (blindSince != null) {
+      // Still not every kind observed: try again later, not every half second.
+      clearSince = clock.instant();
+      Duration cap = properties.verification().interval().dividedBy(2);
+      Duration doubled = returnDelay.isZero() ? Duration.ofSeconds(1) : returnDelay.multipliedBy(2);
+      returnDelay = doubled.compareTo(cap) > 0 ? cap : doubled;
+    }
+  }
+
+  /** Why the agent cannot see now: the API server is not answering, or a kind is not watched. */
+  private Optional<String> sightProblem() {
+    Optional<String> down = liveness.downReason();
+    if (down.isPresent() || liveness.downSince().isPresent()) {
+      return Optional.of(down.orElse("API server not answering"));
+    }
+    return informers.kinds().stream()
+        .map(kind -> informers.blindReason(kind).map(r -> kind.kind() + ": " + r))
+        .flatMap(Optional::stream)
+        .findFirst();
   }
 
   private List<String> handle(

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One label-selected informer per sentinel kind. Owned: started after the ledger is loaded,
- * health-checked (synced and watching), closed on shutdown. Events only mark identities dirty; a
- * watch that expires (410) makes fabric8 relist, which can only re-trigger, never invent loss.
+ * health-checked (synced and watching), re-listed when a watch keeps failing ({@link
+ * #restartStale}), closed on shutdown. Events only mark identities dirty; a watch that expires
+ * (410) makes fabric8 relist, which can only re-trigger, never invent loss.
  */
 public class SentinelInformers implements AutoCloseable {
 
@@ -38,14 +38,21 @@ public class SentinelInformers implements AutoCloseable {
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
   static final Duration FIRST_SYNC_GRACE = Duration.ofSeconds(30);
 
+  /** A watch that was healthy and is being re-opened for less than this is not blindness. */
+  static final Duration WATCH_GAP_GRACE = Duration.ofSeconds(2);
+
   private final KubernetesClient client;
   private final Clock clock;
   private final Map<KindSpec, SharedIndexInformer<GenericKubernetesResource>> informers =
-      new LinkedHashMap<>();
+      new ConcurrentHashMap<>();
   private final List<CompletableFuture<Void>> starting = new ArrayList<>();
   private volatile boolean closed;
-  private volatile Instant startedAt;
+  private volatile Instant startedAll;
+  private final Map<KindSpec, Instant> startedAt = new ConcurrentHashMap<>();
   private final Set<KindSpec> everHealthy = ConcurrentHashMap.newKeySet();
+  private final Map<KindSpec, Instant> notWatchingSince = new ConcurrentHashMap<>();
+  private final Set<KindSpec> healthySinceStart = ConcurrentHashMap.newKeySet();
+  private ChangeTrigger trigger;
 
   public SentinelInformers(KubernetesClient client, Clock clock) {
     this.client = client;
@@ -57,29 +64,93 @@ public class SentinelInformers implements AutoCloseable {
     if (closed) {
       return;
     }
-    startedAt = clock.instant();
+    this.trigger = trigger;
+    startedAll = clock.instant();
     for (KindSpec kind : kinds) {
       if (informers.containsKey(kind)) {
         continue;
       }
-      var resources = client.genericKubernetesResources(Kinds.context(kind));
-      var selected =
-          kind.namespaced()
-              ? resources.inAnyNamespace().withLabel(SentinelLabels.SENTINEL, "true")
-              : resources.withLabel(SentinelLabels.SENTINEL, "true");
-      SharedIndexInformer<GenericKubernetesResource> informer = selected.runnableInformer(0);
-      informer.addEventHandler(new Handler(kind, trigger));
-      informer.exceptionHandler(
-          (started, error) -> {
-            if (closed) {
-              return false;
-            }
-            log.warn("Informer for {} failed, retrying: {}", kind.kind(), error.getMessage());
-            return true;
-          });
-      starting.add(informer.start().toCompletableFuture());
-      informers.put(kind, informer);
+      informers.put(kind, startInformer(kind));
+      startedAt.put(kind, startedAll);
     }
+  }
+
+  private SharedIndexInformer<GenericKubernetesResource> startInformer(KindSpec kind) {
+    var resources = client.genericKubernetesResources(Kinds.context(kind));
+    var selected =
+        kind.namespaced()
+            ? resources.inAnyNamespace().withLabel(SentinelLabels.SENTINEL, "true")
+            : resources.withLabel(SentinelLabels.SENTINEL, "true");
+    SharedIndexInformer<GenericKubernetesResource> informer = selected.runnableInformer(0);
+    informer.addEventHandler(new Handler(kind, trigger));
+    informer.exceptionHandler(
+        (started, error) -> {
+          if (closed) {
+            return false;
+          }
+          log.warn("Informer for {} failed, retrying: {}", kind.kind(), error.getMessage());
+          return true;
+        });
+    starting.add(informer.start().toCompletableFuture());
+    return informer;
+  }
+
+  /**
+   * Stops and starts afresh (a new LIST, then a new watch) every informer that has not been
+   * watching for {@code after} while the API server answered every probe (since {@code
+   * apiAnsweringSince}): fabric8 gets that long to re-open the watch itself. fabric8 re-lists only
+   * after a 410 Gone; any other refusal of a watch (a 400, a 403 that was lifted, a server replaced
+   * behind the URL) is retried with a growing backoff of up to half a minute and the same
+   * resourceVersion. A fresh informer can only re-trigger: its events mark sentinels dirty, the
+   * diff decides.
+   *
+   * @return the kinds restarted
+   */
+  public synchronized List<KindSpec> restartStale(Instant apiAnsweringSince, Duration after) {
+    if (closed) {
+      return List.of();
+    }
+    Instant now = clock.instant();
+    List<KindSpec> restarted = new ArrayList<>();
+    for (Map.Entry<KindSpec, SharedIndexInformer<GenericKubernetesResource>> entry :
+        informers.entrySet()) {
+      KindSpec kind = entry.getKey();
+      Instant since = track(kind, entry.getValue());
+      if (since == null) {
+        continue;
+      }
+      Instant from = since.isAfter(apiAnsweringSince) ? since : apiAnsweringSince;
+      boolean listing =
+          !healthySinceStart.contains(kind)
+              && now.isBefore(startedAt.getOrDefault(kind, Instant.MIN).plus(FIRST_SYNC_GRACE));
+      if (listing || Duration.between(from, now).compareTo(after) < 0) {
+        // Too early, or its first LIST since it started may still be running.
+        continue;
+      }
+      log.warn(
+          "Informer for {} has not been watching since {} while the API server answers:"
+              + " re-listing it",
+          kind.kind(),
+          since);
+      entry.getValue().stop();
+      starting.removeIf(CompletableFuture::isDone);
+      healthySinceStart.remove(kind);
+      entry.setValue(startInformer(kind));
+      notWatchingSince.put(kind, now);
+      startedAt.put(kind, now);
+      restarted.add(kind);
+    }
+    return restarted;
+  }
+
+  /** Notes since when the informer has not been healthy; null when it is healthy now. */
+  private Instant track(KindSpec kind, SharedIndexInformer<GenericKubernetesResource> informer) {
+    if (informer.hasSynced() && informer.isWatching()) {
+      notWatchingSince.remove(kind);
+      healthySinceStart.add(kind);
+      return null;
+    }
+    return notWatchingSince.computeIfAbsent(kind, k -> clock.instant());
   }
 
   /** Whether the informer for this kind has listed once and is watching now. */
@@ -93,19 +164,25 @@ public class SentinelInformers implements AutoCloseable {
    * within {@link #FIRST_SYNC_GRACE} of starting is not blindness: the startup verification just
    * listed everything authoritatively. (Its cache is not trusted meanwhile: see {@link #healthy}.)
    */
-  public Optional<String> blindReason(KindSpec kind) {
+  public synchronized Optional<String> blindReason(KindSpec kind) {
     SharedIndexInformer<GenericKubernetesResource> informer = informers.get(kind);
     if (informer == null) {
       return Optional.of("informer not started");
     }
-    if (informer.hasSynced() && informer.isWatching()) {
+    Instant notWatching = track(kind, informer);
+    if (notWatching == null) {
       everHealthy.add(kind);
+      return Optional.empty();
+    }
+    if (healthySinceStart.contains(kind)
+        && clock.instant().isBefore(notWatching.plus(WATCH_GAP_GRACE))) {
+      // fabric8 ends every watch request after 5-10 minutes and opens the next one at once.
       return Optional.empty();
     }
     boolean starting =
         !everHealthy.contains(kind)
-            && startedAt != null
-            && clock.instant().isBefore(startedAt.plus(FIRST_SYNC_GRACE));
+            && startedAll != null
+            && clock.instant().isBefore(startedAll.plus(FIRST_SYNC_GRACE));
     if (starting) {
       return Optional.empty();
     }

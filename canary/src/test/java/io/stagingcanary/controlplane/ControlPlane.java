@@ -273,6 +273,21 @@ public final class ControlPlane implements AutoCloseable {
         "[control-plane] kube-apiserver ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
   }
 
+  /**
+   * Freezes kube-apiserver (SIGSTOP): it keeps its sockets, so connections are accepted by the
+   * kernel and never answered. {@link #thawApiServer} continues it.
+   */
+  public synchronized void freezeApiServer() {
+    apiServer.signal("STOP");
+    System.err.printf("[control-plane] kube-apiserver frozen (pid %d)%n", apiServer.pid());
+  }
+
+  /** Continues a frozen kube-apiserver (SIGCONT). */
+  public synchronized void thawApiServer() {
+    apiServer.signal("CONT");
+    System.err.printf("[control-plane] kube-apiserver continued (pid %d)%n", apiServer.pid());
+  }
+
   public synchronized boolean isApiServerRunning() {
     return apiServer.isAlive();
   }

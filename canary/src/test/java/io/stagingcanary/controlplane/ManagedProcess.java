@@ -57,6 +57,32 @@ final class ManagedProcess {
     Files.writeString(pidFile, process.pid() + "\n");
   }
 
+  /** The running process's pid. */
+  synchronized long pid() {
+    if (!isAlive()) {
+      throw new IllegalStateException(name + " is not running");
+    }
+    return process.pid();
+  }
+
+  /**
+   * Sends a signal by name ({@code STOP}, {@code CONT}) with the system's {@code kill}: Java can
+   * only terminate processes, not stop them.
+   */
+  synchronized void signal(String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid())).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot run kill", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   synchronized boolean isAlive() {
     return process != null && process.isAlive();
   }

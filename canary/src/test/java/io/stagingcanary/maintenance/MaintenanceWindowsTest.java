@@ -237,6 +237,31 @@ class MaintenanceWindowsTest {
     assertThat(windows.delete("mw-nope")).isEmpty();
   }
 
+  @Test
+  void anExpectationLapsesWhenItsWindowEndsUnlessAnotherStillCoversTheChange() {
+    windows.create(
+        request(Duration.ZERO, Duration.ofMinutes(10), "migration", List.of("acme"), "mute-all"));
+    Instant seen = NOW.plusSeconds(30);
+    assertThat(windows.reason(ACME_MISSING, seen)).isPresent();
+    assertThat(windows.lapsed(ACME_MISSING, seen, NOW.plusSeconds(60))).isFalse();
+    assertThat(windows.lapsed(ACME_MISSING, seen, NOW.plus(Duration.ofMinutes(10)))).isTrue();
+    assertThat(windows.lapsed(GLOBEX_MODIFIED, seen, NOW.plus(Duration.ofMinutes(10))))
+        .as("never expected by a window: nothing to lapse")
+        .isFalse();
+
+    windows.create(
+        request(
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(30),
+            "migration, part two",
+            List.of("acme"),
+            "mute-all"));
+    assertThat(windows.lapsed(ACME_MISSING, seen, NOW.plus(Duration.ofMinutes(10))))
+        .as("the next window covers the change now")
+        .isFalse();
+    assertThat(windows.lapsed(ACME_MISSING, seen, NOW.plus(Duration.ofMinutes(30)))).isTrue();
+  }
+
   /** A clock the test moves. */
   static final class MutableClock extends Clock {
     private Instant now;
