@@ -1,5 +1,6 @@
 package io.stagingcanary.store;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.stagingcanary.config.CanaryProperties;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.stereotype.Component;
 
 /**
@@ -59,7 +61,7 @@ class LedgerStartupCheck implements FlywayMigrationStrategy {
     String problem;
     Throwable cause = null;
     try {
-      JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+      JdbcTemplate jdbc = new JdbcTemplate(readOnly(dataSource));
       String version = LedgerFacts.schemaVersion(jdbc);
       if (version == null) {
         problem = "the database has no schema at all (no migration history)";
@@ -95,6 +97,20 @@ class LedgerStartupCheck implements FlywayMigrationStrategy {
       return;
     }
     throw new LedgerMissingException(message, cause);
+  }
+
+  /**
+   * An embedded H2 file is looked at read-only: opening a damaged file read-write lets H2 rewrite
+   * it, and what is left of the ledger must stay as it was for whoever restores it.
+   */
+  private static DataSource readOnly(DataSource dataSource) {
+    if (dataSource instanceof HikariDataSource hikari
+        && hikari.getJdbcUrl() != null
+        && hikari.getJdbcUrl().startsWith("jdbc:h2:file:")) {
+      return new DriverManagerDataSource(
+          hikari.getJdbcUrl() + ";ACCESS_MODE_DATA=r", hikari.getUsername(), hikari.getPassword());
+    }
+    return dataSource;
   }
 
   private void writeMarker(JdbcTemplate jdbc) {
