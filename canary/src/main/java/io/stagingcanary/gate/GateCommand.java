@@ -174,6 +174,8 @@ public final class GateCommand {
     try {
       return wrap(client, options, reports, signal);
     } finally {
+      out.flush();
+      err.flush();
       signal.finished();
     }
   }

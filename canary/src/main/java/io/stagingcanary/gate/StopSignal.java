@@ -52,6 +52,17 @@ final class StopSignal {
   /** The gate's own thread is done (run completed, reports written): the JVM may exit. */
   void finished() {
     finished.countDown();
+    if (stopping()) {
+      // The JVM is exiting as signalled (143, 130) once the hook returns: an exit with the
+      // gate's own status now would race it, so this thread waits for the end instead.
+      while (true) {
+        try {
+          Thread.sleep(Long.MAX_VALUE);
+        } catch (InterruptedException e) {
+          // keep waiting: the shutdown ends the JVM
+        }
+      }
+    }
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {
