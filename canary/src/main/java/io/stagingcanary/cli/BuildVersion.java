@@ -20,13 +20,18 @@ record BuildVersion(String version, String commit, String time) {
 
   /**
    * Reads both files from where {@code loader} finds the build info (the jar's own classes). {@code
-   * git.properties} is read beside it, never searched for: a missing one would otherwise be looked
-   * for in every nested jar, which takes longer than the rest of {@code --version}.
+   * git.properties} is read beside it (or, in the packaged jar, under {@code BOOT-INF/classes/}),
+   * never searched for: a missing one would otherwise be looked for in every nested jar, which
+   * takes longer than the rest of {@code --version}.
    */
   static BuildVersion of(ClassLoader loader) {
     URL buildInfo = loader == null ? null : loader.getResource(BUILD_INFO);
     Properties build = load(buildInfo);
     Properties git = load(beside(buildInfo, "git.properties"));
+    if (git.isEmpty()) {
+      // The packaged jar keeps build-info at its root and git.properties with the classes.
+      git = load(beside(buildInfo, "BOOT-INF/classes/git.properties"));
+    }
     String commit = git.getProperty("git.commit.id.abbrev");
     if (commit != null && Boolean.parseBoolean(git.getProperty("git.dirty"))) {
       commit += "-dirty";
