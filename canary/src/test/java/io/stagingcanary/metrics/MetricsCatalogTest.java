@@ -181,8 +181,13 @@ class MetricsCatalogTest {
         .as("canary_* families (type and tags) in the scrape vs docs/metrics.md")
         .isEqualTo(catalogued);
     // Both are bound to their live sources (outbox, maintenance windows): the scrape reads them.
-    assertThat(value(text, "canary_alert_outbox_pending", Map.of()))
-        .isEqualTo(pendingAlerts().size());
+    // Both read the outbox live, at two instants: the worker may deliver in between.
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(value(scrape(), "canary_alert_outbox_pending", Map.of()))
+                    .isEqualTo(pendingAlerts().size()));
     assertThat(value(text, "canary_maintenance_window_active", Map.of()))
         .isEqualTo(windows.active().isEmpty() ? 0 : 1);
   }
