@@ -155,12 +155,15 @@ class AlertOutbox {
   /**
    * Turns the suppressed rows of this alert into pending ones, with its current content: an alert
    * recorded as expected that must be paged after all. Same alert id, so a receiver still gets it
-   * once. Returns how many rows changed.
+   * once. Rows merged into a run's violation stay as they are (that violation paged them). Returns
+   * how many rows changed.
    */
   int release(Alert alert, String note) {
     return jdbc.sql(
             "UPDATE alert_outbox SET state = 'PENDING', alert_json = :json, last_error = :note,"
-                + " next_attempt_at = :now WHERE alert_id = :alertId AND state = 'SUPPRESSED'")
+                + " next_attempt_at = :now WHERE alert_id = :alertId AND state = 'SUPPRESSED'"
+                + " AND (last_error IS NULL OR last_error NOT LIKE :merged)")
+        .param("merged", IncidentAlerts.MERGED + "%")
         .param("json", AlertCodec.encode(alert))
         .param("note", truncate(note))
         .param("now", utc(clock.instant()))

@@ -37,6 +37,10 @@ class IncidentAlerts implements IncidentChangeListener {
 
   private final AlertOutbox outbox;
   private final AlertChannels channels;
+
+  /** How the reason of a loss merged into its run's violation begins (stored in the outbox). */
+  static final String MERGED = "merged into ToolRunViolation";
+
   private final ObjectProvider<ExpectedChanges> expected;
   private final CanaryMetrics metrics;
   private final ObjectProvider<RunCauses> causes;
@@ -111,7 +115,12 @@ class IncidentAlerts implements IncidentChangeListener {
   }
 
   static String mergedReason(RunCauses.RunRef run) {
-    return "merged into ToolRunViolation of run " + run;
+    return MERGED + " of run " + run;
+  }
+
+  /** Whether a suppressed row was merged into a run's violation (paged by it), not expected. */
+  static boolean merged(String reason) {
+    return reason != null && reason.startsWith(MERGED);
   }
 
   @Override

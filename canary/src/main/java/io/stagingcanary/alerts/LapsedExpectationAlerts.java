@@ -102,13 +102,20 @@ class LapsedExpectationAlerts implements InitializingBean, DisposableBean {
         continue;
       }
       List<OutboxEntry> entries = outbox.forSubject(incident.id());
-      boolean suppressed =
+      boolean firingSuppressed =
           entries.stream()
               .anyMatch(
                   e ->
                       e.state() == OutboxEntry.State.SUPPRESSED
                           && "firing".equals(e.alertStatus()));
-      if (!suppressed) {
+      // A loss merged into its run's ToolRunViolation was paged by that violation: not expected.
+      boolean merged =
+          entries.stream()
+              .anyMatch(
+                  e ->
+                      e.state() == OutboxEntry.State.SUPPRESSED
+                          && IncidentAlerts.merged(e.lastError()));
+      if (!firingSuppressed || merged) {
         continue;
       }
       Optional<Incident.Item> due = noLongerExpected(incident, sources, now);

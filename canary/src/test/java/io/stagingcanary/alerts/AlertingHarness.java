@@ -31,6 +31,7 @@ public final class AlertingHarness implements AutoCloseable {
   final IncidentAlerts incidentAlerts;
   final ToolRunAlerts toolRunAlerts;
   final OutboxWorker worker;
+  final LapsedExpectationAlerts lapsedExpectations;
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   public AlertingHarness(DataSource dataSource, String receiverBase, BooleanSupplier leader) {
@@ -103,6 +104,24 @@ public final class AlertingHarness implements AutoCloseable {
             incidentAlerts,
             runs.getBeanProvider(io.stagingcanary.runs.RunCauses.class),
             canary);
+    lapsedExpectations =
+        new LapsedExpectationAlerts(
+            new JdbcIncidentStore(dataSource),
+            outbox,
+            new StaticListableBeanFactory()
+                .getBeanProvider(io.stagingcanary.incident.ExpectedChanges.class),
+            new io.stagingcanary.seeding.SeedingState() {
+              @Override
+              public java.util.Optional<io.stagingcanary.cluster.ClusterIdentity> cluster() {
+                return java.util.Optional.of(
+                    new io.stagingcanary.cluster.ClusterIdentity(
+                        "c-1", "staging", "https://staging.example"));
+              }
+            },
+            leadership,
+            clock,
+            properties,
+            canary);
     worker =
         new OutboxWorker(
             outbox,
@@ -119,6 +138,11 @@ public final class AlertingHarness implements AutoCloseable {
   /** The listener to hand to the incident assembler. */
   public IncidentChangeListener incidents() {
     return incidentAlerts;
+  }
+
+  /** Pages incidents recorded as expected whose expectation ended ({@code check()} on demand). */
+  LapsedExpectationAlerts lapsedExpectations() {
+    return lapsedExpectations;
   }
 
   /** The listener of run verdicts and acknowledgements. */

@@ -281,6 +281,30 @@ class ToolRunAlertsTest {
   }
 
   @Test
+  void aMergedLossIsNotPagedAgainWhenNothingExpectsItAnyMore() {
+    // Seen in the replay: the merged loss was taken for an expected one whose expectation had
+    // lapsed, and paged on its own a second time.
+    harness(Duration.ofHours(1), Duration.ofMinutes(5));
+    alerts.start();
+    verdict(RUN, "FAIL");
+    causes.attribution = new RunCauses.CausedBy(RUN);
+    seal();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> PATHS.stream().allMatch(p -> bodies(p).size() == 1));
+
+    alerts.lapsedExpectations().check();
+
+    await()
+        .during(Duration.ofMillis(700))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> PATHS.stream().allMatch(p -> bodies(p).size() == 1));
+    assertThat(webhook("firing"))
+        .extracting(b -> b.path("alertname").asText())
+        .containsExactly("ToolRunViolation");
+  }
+
+  @Test
   void aHeldLossIsSentWhenTheRunPassesOrTheHoldRunsOut() {
     harness(Duration.ofHours(1), Duration.ofMillis(1500));
     alerts.start();
