@@ -94,6 +94,14 @@ final class SentinelReader {
         listing.requests() + confirmation.requests());
   }
 
+  /** Why a kind is not watched now (not synced, watch failing), if one is not. */
+  Optional<String> unwatched() {
+    return informers.kinds().stream()
+        .map(kind -> informers.blindReason(kind).map(r -> kind.kind() + ": " + r))
+        .flatMap(Optional::stream)
+        .findFirst();
+  }
+
   /** The dirty sentinels of kinds watched now, as the informer caches hold them. */
   List<SentinelResult> fromCaches(Expectations known, Set<ResourceKey> dirty) {
     Set<KindSpec> kinds = new LinkedHashSet<>();

@@ -25,12 +25,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
@@ -75,8 +73,7 @@ public class Verifier
   private final VerifierThreads threads;
   private final IncidentFlow flow;
   private final IncidentEngine incidents;
-  private final Map<ResourceKey, Instant> dirty = new ConcurrentHashMap<>();
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final DirtyKeys dirty = new DirtyKeys();
   private final AtomicBoolean returning = new AtomicBoolean();
   private boolean started;
 
@@ -146,8 +143,10 @@ public class Verifier
     merge(list(), Incident.DetectedBy.STARTUP, false);
     if (started) {
       // Leadership regained: informers and schedules run already; events queued meanwhile drain.
-      drainScheduled.set(false);
-      scheduleDrain();
+      dirty.forgetDrain();
+      if (dirty.claimDrain()) {
+        threads.stateSoon(this::drainDirty);
+      }
       return;
     }
     started = true;
@@ -164,8 +163,9 @@ public class Verifier
 
   @Override
   public void dirty(ResourceKey key, Instant eventSeenAt) {
-    dirty.merge(key, eventSeenAt, (a, b) -> a.isBefore(b) ? a : b);
-    scheduleDrain();
+    if (dirty.mark(key, eventSeenAt)) {
+      threads.stateSoon(this::drainDirty);
+    }
   }
 
   @Override
@@ -263,17 +263,12 @@ public class Verifier
   // ---- on the state thread
 
   private void drainDirty() {
-    drainScheduled.set(false);
     if (cluster == null || sight.blind() || sight.replaced()) {
+      // Kept: a full verification follows start, returning sight or the new cluster's seeding.
+      dirty.forgetDrain();
       return;
     }
-    Map<ResourceKey, Instant> batch = new HashMap<>();
-    for (ResourceKey key : List.copyOf(dirty.keySet())) {
-      Instant seen = dirty.remove(key);
-      if (seen != null) {
-        batch.put(key, seen);
-      }
-    }
+    Map<ResourceKey, Instant> batch = dirty.take();
     List<SentinelResult> found = reader.fromCaches(expectations, batch.keySet());
     if (found.isEmpty()) {
       return;
@@ -360,12 +355,7 @@ public class Verifier
     if (cluster == null || sight.replaced()) {
       return;
     }
-    Optional<String> informerProblem =
-        informers.kinds().stream()
-            .map(kind -> informers.blindReason(kind).map(r -> kind.kind() + ": " + r))
-            .flatMap(Optional::stream)
-            .findFirst();
-    switch (sight.check(cluster, informerProblem)) {
+    switch (sight.check(cluster, reader.unwatched())) {
       case BLIND -> {
         updateState();
         liveness
@@ -394,12 +384,6 @@ public class Verifier
       state = AgentState.BLIND;
     } else {
       state = results.anyLoss() ? AgentState.LOSS : AgentState.HEALTHY;
-    }
-  }
-
-  private void scheduleDrain() {
-    if (!dirty.isEmpty() && drainScheduled.compareAndSet(false, true)) {
-      threads.stateSoon(this::drainDirty);
     }
   }
 
