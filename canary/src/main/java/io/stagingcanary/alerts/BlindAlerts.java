@@ -3,7 +3,7 @@ package io.stagingcanary.alerts;
 import io.stagingcanary.cluster.ClusterIdentity;
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.leader.Leadership;
-import io.stagingcanary.verification.Verifier;
+import io.stagingcanary.verification.SentinelObservations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +57,7 @@ class BlindAlerts implements InitializingBean, DisposableBean {
 
   @Autowired
   BlindAlerts(
-      Verifier verifier,
+      SentinelObservations observations,
       AlertOutbox outbox,
       AlertChannels channels,
       Leadership leadership,
@@ -68,17 +68,17 @@ class BlindAlerts implements InitializingBean, DisposableBean {
         new Sight() {
           @Override
           public Optional<ClusterIdentity> cluster() {
-            return verifier.cluster();
+            return observations.cluster();
           }
 
           @Override
           public Optional<Instant> blindSince() {
-            return verifier.blindSince();
+            return observations.blindSince();
           }
 
           @Override
           public Optional<String> blindReason() {
-            return verifier.blindReason();
+            return observations.blindReason();
           }
         },
         outbox,

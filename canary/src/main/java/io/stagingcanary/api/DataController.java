@@ -2,8 +2,8 @@ package io.stagingcanary.api;
 
 import io.stagingcanary.data.DataIntegrity;
 import io.stagingcanary.data.SnapshotFreshness;
+import io.stagingcanary.verification.VerificationRequests;
 import io.stagingcanary.verification.VerificationResult;
-import io.stagingcanary.verification.Verifier;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -17,14 +17,17 @@ class DataController {
 
   private final DataIntegrity data;
   private final SnapshotFreshness snapshots;
-  private final Verifier verifier;
+  private final VerificationRequests verifications;
   private final CurrentCluster cluster;
 
   DataController(
-      DataIntegrity data, SnapshotFreshness snapshots, Verifier verifier, CurrentCluster cluster) {
+      DataIntegrity data,
+      SnapshotFreshness snapshots,
+      VerificationRequests verifications,
+      CurrentCluster cluster) {
     this.data = data;
     this.snapshots = snapshots;
-    this.verifier = verifier;
+    this.verifications = verifications;
     this.cluster = cluster;
   }
 
@@ -50,6 +53,6 @@ class DataController {
     cluster.get();
     List<DataIntegrity.ClaimView> claims = data.checkNow();
     SnapshotFreshness.Report report = snapshots.refresh();
-    return new DataVerification(verifier.verifyNow(), claims, report);
+    return new DataVerification(verifications.verifyNow(), claims, report);
   }
 }

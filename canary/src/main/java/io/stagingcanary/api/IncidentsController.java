@@ -3,8 +3,8 @@ package io.stagingcanary.api;
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentStore;
 import io.stagingcanary.runs.RunCauses;
+import io.stagingcanary.seeding.Reseeder;
 import io.stagingcanary.seeding.SeedOutcome;
-import io.stagingcanary.verification.Verifier;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -25,14 +25,14 @@ class IncidentsController {
   private static final String MARKDOWN = "text/markdown";
 
   private final IncidentStore incidents;
-  private final Verifier verifier;
+  private final Reseeder reseeder;
   private final CurrentCluster cluster;
   private final RunCauses runs;
 
   IncidentsController(
-      IncidentStore incidents, Verifier verifier, CurrentCluster cluster, RunCauses runs) {
+      IncidentStore incidents, Reseeder reseeder, CurrentCluster cluster, RunCauses runs) {
     this.incidents = incidents;
-    this.verifier = verifier;
+    this.reseeder = reseeder;
     this.cluster = cluster;
     this.runs = runs;
   }
@@ -89,7 +89,7 @@ class IncidentsController {
   Map<String, Object> reseed(@PathVariable String id) {
     find(id);
     try {
-      List<SeedOutcome> outcomes = verifier.reseed(id);
+      List<SeedOutcome> outcomes = reseeder.reseed(id);
       return Map.of(
           "incident",
           id,

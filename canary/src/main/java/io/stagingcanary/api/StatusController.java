@@ -6,11 +6,12 @@ import io.stagingcanary.incident.IncidentStore;
 import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.maintenance.MaintenanceWindow;
 import io.stagingcanary.maintenance.MaintenanceWindows;
+import io.stagingcanary.verification.SentinelObservations;
 import io.stagingcanary.verification.SentinelState;
 import io.stagingcanary.verification.SentinelStates;
 import io.stagingcanary.verification.SentinelView;
+import io.stagingcanary.verification.VerificationRequests;
 import io.stagingcanary.verification.VerificationResult;
-import io.stagingcanary.verification.Verifier;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -25,7 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1")
 class StatusController {
 
-  private final Verifier verifier;
+  private final SentinelObservations observations;
+  private final VerificationRequests verifications;
   private final SentinelStates states;
   private final IncidentStore incidents;
   private final CurrentCluster cluster;
@@ -33,13 +35,15 @@ class StatusController {
   private final Leadership leadership;
 
   StatusController(
-      Verifier verifier,
+      SentinelObservations observations,
+      VerificationRequests verifications,
       SentinelStates states,
       IncidentStore incidents,
       CurrentCluster cluster,
       MaintenanceWindows maintenance,
       Leadership leadership) {
-    this.verifier = verifier;
+    this.observations = observations;
+    this.verifications = verifications;
     this.states = states;
     this.incidents = incidents;
     this.cluster = cluster;
@@ -73,17 +77,17 @@ class StatusController {
     Map<SentinelState, Integer> byState = new EnumMap<>(SentinelState.class);
     views.forEach(v -> byState.merge(v.state(), 1, Integer::sum));
     return new Status(
-        verifier.state().name(),
+        observations.state().name(),
         identity.name(),
         identity.id(),
         views.size(),
         byState.getOrDefault(SentinelState.PRESENT, 0),
         byState,
         incidents.open(identity.id()).stream().map(Incident::id).toList(),
-        verifier.blindSince().orElse(null),
-        verifier.blindReason().orElse(null),
-        verifier.lastVerification().orElse(null),
-        verifier.lastSuccessfulVerification().orElse(null),
+        observations.blindSince().orElse(null),
+        observations.blindReason().orElse(null),
+        observations.lastVerification().orElse(null),
+        observations.lastSuccessfulVerification().orElse(null),
         maintenance.active(),
         new LeaderView(
             leadership.identity(), leadership.isLeader(), leadership.currentLeader().orElse(null)));
@@ -92,6 +96,6 @@ class StatusController {
   @PostMapping("/verifications")
   VerificationResult verify() {
     cluster.get();
-    return verifier.verifyNow();
+    return verifications.verifyNow();
   }
 }

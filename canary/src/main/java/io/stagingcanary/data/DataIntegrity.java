@@ -19,7 +19,7 @@ import io.stagingcanary.seeding.SeedingCompleted;
 import io.stagingcanary.store.Ledger;
 import io.stagingcanary.store.LedgerEntry;
 import io.stagingcanary.verification.ExtraDegradations;
-import io.stagingcanary.verification.Verifier;
+import io.stagingcanary.verification.VerificationRequests;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,7 +60,7 @@ public class DataIntegrity implements ExtraDegradations, DisposableBean {
   private final DataLedger dataLedger;
   private final Ledger ledger;
   private final FixtureCatalog fixtures;
-  private final Verifier verifier;
+  private final VerificationRequests verifications;
   private final Leadership leadership;
   private final Clock clock;
   private final DataJobs jobs;
@@ -84,7 +84,7 @@ public class DataIntegrity implements ExtraDegradations, DisposableBean {
       FixtureCatalog fixtures,
       KubernetesClient client,
       GuardedMutations mutations,
-      Verifier verifier,
+      VerificationRequests verifications,
       Leadership leadership,
       Clock clock) {
     this.properties = properties;
@@ -92,13 +92,13 @@ public class DataIntegrity implements ExtraDegradations, DisposableBean {
     this.dataLedger = dataLedger;
     this.ledger = ledger;
     this.fixtures = fixtures;
-    this.verifier = verifier;
+    this.verifications = verifications;
     this.leadership = leadership;
     this.clock = clock;
     this.jobs = new DataJobs(properties);
     this.runner =
         new JobRunner(client, mutations, clock, properties.jobTimeout(), properties.pollInterval());
-    verifier.register(this);
+    verifications.register(this);
   }
 
   /** One claim as {@code GET /api/v1/sentinels/data} shows it. */
@@ -375,7 +375,7 @@ public class DataIntegrity implements ExtraDegradations, DisposableBean {
     }
     if (!next.equals(degradations)) {
       degradations = Map.copyOf(next);
-      verifier.verifyNow();
+      verifications.verifyNow();
     }
   }
 

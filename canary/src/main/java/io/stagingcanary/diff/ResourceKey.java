@@ -59,6 +59,28 @@ public record ResourceKey(String apiVersion, String kind, String namespace, Stri
     return ORDER.compare(this, other);
   }
 
+  /**
+   * Each part's hash is mixed before the next joins it: the record's default ({@code 31 * h + x})
+   * collides for generated names such as {@code t0001/cm-10} and {@code t0000/cm-20}, whose string
+   * hashes differ by offsets that cancel out.
+   */
+  @Override
+  public int hashCode() {
+    int h = mix(apiVersion.hashCode());
+    h = mix(h * 0x9E3779B9 + kind.hashCode());
+    h = mix(h * 0x9E3779B9 + (namespace == null ? 0 : namespace.hashCode()));
+    return mix(h * 0x9E3779B9 + name.hashCode());
+  }
+
+  /** MurmurHash3's 32-bit finaliser: every input bit affects every output bit. */
+  private static int mix(int h) {
+    h ^= h >>> 16;
+    h *= 0x85EBCA6B;
+    h ^= h >>> 13;
+    h *= 0xC2B2AE35;
+    return h ^ (h >>> 16);
+  }
+
   @Override
   public String toString() {
     return kind + " " + (namespace == null ? name : namespace + "/" + name);

@@ -11,7 +11,7 @@ import io.stagingcanary.metrics.CanaryMetrics;
 import io.stagingcanary.seeding.GuardedMutations;
 import io.stagingcanary.seeding.MutationResult;
 import io.stagingcanary.seeding.SeedingCompleted;
-import io.stagingcanary.verification.Verifier;
+import io.stagingcanary.verification.VerificationRequests;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -52,7 +52,7 @@ class OpsToolWatcher implements DisposableBean {
   private final GuardedMutations guard;
   private final Leadership leadership;
   private final CanaryMetrics metrics;
-  private final Verifier verifier;
+  private final VerificationRequests verifications;
   private final Clock clock;
   private final ScheduledExecutorService poller =
       Executors.newSingleThreadScheduledExecutor(daemon("canary-ops-tools"));
@@ -73,7 +73,7 @@ class OpsToolWatcher implements DisposableBean {
       GuardedMutations guard,
       Leadership leadership,
       CanaryMetrics metrics,
-      Verifier verifier,
+      VerificationRequests verifications,
       Clock clock) {
     this.properties = properties;
     this.client = client;
@@ -82,7 +82,7 @@ class OpsToolWatcher implements DisposableBean {
     this.guard = guard;
     this.leadership = leadership;
     this.metrics = metrics;
-    this.verifier = verifier;
+    this.verifications = verifications;
     this.clock = clock;
   }
 
@@ -337,7 +337,7 @@ class OpsToolWatcher implements DisposableBean {
     completions.execute(
         () -> {
           try {
-            verifier.verifyNow();
+            verifications.verifyNow();
           } catch (RuntimeException e) {
             log.warn("Verification after the deployment of {} failed: {}", tool, e.getMessage());
           }

@@ -23,8 +23,9 @@ import io.stagingcanary.metrics.CanaryMetrics;
 import io.stagingcanary.rules.Evaluator;
 import io.stagingcanary.rules.ToolPolicy;
 import io.stagingcanary.rules.Verdict;
-import io.stagingcanary.verification.ReseedHold;
-import io.stagingcanary.verification.Verifier;
+import io.stagingcanary.seeding.ReseedHold;
+import io.stagingcanary.seeding.Reseeder;
+import io.stagingcanary.verification.SentinelObservations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,7 +69,8 @@ public class RunService implements ReseedHold {
   private final PolicyCatalog policies;
   private final FixtureCatalog fixtures;
   private final Inventory inventory;
-  private final Verifier verifier;
+  private final SentinelObservations observations;
+  private final Reseeder reseeder;
   private final Leadership leadership;
   private final CanaryMetrics metrics;
   private final ApplicationEventPublisher events;
@@ -85,7 +87,8 @@ public class RunService implements ReseedHold {
       PolicyCatalog policies,
       FixtureCatalog fixtures,
       Inventory inventory,
-      Verifier verifier,
+      SentinelObservations observations,
+      Reseeder reseeder,
       Leadership leadership,
       CanaryMetrics metrics,
       ApplicationEventPublisher events,
@@ -97,7 +100,8 @@ public class RunService implements ReseedHold {
     this.policies = policies;
     this.fixtures = fixtures;
     this.inventory = inventory;
-    this.verifier = verifier;
+    this.observations = observations;
+    this.reseeder = reseeder;
     this.leadership = leadership;
     this.metrics = metrics;
     this.events = events;
@@ -209,7 +213,7 @@ public class RunService implements ReseedHold {
     }
     ClusterIdentity cluster = cluster();
     List<SentinelResult> notPresent =
-        verifier.current().values().stream()
+        observations.current().values().stream()
             .filter(r -> r.type() != StatusType.PRESENT)
             .sorted((a, b) -> a.key().compareTo(b.key()))
             .toList();
@@ -323,7 +327,7 @@ public class RunService implements ReseedHold {
     if (!leadership.isLeader()) {
       return List.of();
     }
-    Optional<ClusterIdentity> cluster = verifier.cluster();
+    Optional<ClusterIdentity> cluster = observations.cluster();
     if (cluster.isEmpty()) {
       return List.of();
     }
@@ -486,7 +490,7 @@ public class RunService implements ReseedHold {
       return;
     }
     try {
-      verifier.reseedOpenIncidentsNow();
+      reseeder.reseedOpenIncidentsNow();
     } catch (RuntimeException e) {
       log.warn(
           "Run {}: re-seeding after the verdict failed, will retry: {}", run.id(), e.getMessage());
@@ -757,7 +761,7 @@ public class RunService implements ReseedHold {
   }
 
   private ClusterIdentity cluster() {
-    return verifier
+    return observations
         .cluster()
         .orElseThrow(() -> new NotReady("the agent has not finished starting"));
   }

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Problems of a sentinel that its object does not show, found by another feature (the data inside a
  * PVC). A sentinel that is present gets them as DEGRADED reasons, so they open an incident like any
- * other degradation. Register with {@link Verifier#register(ExtraDegradations)}.
+ * other degradation. Register with {@link VerificationRequests#register(ExtraDegradations)}.
  */
 public interface ExtraDegradations {
 

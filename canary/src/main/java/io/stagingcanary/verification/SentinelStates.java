@@ -20,12 +20,12 @@ public class SentinelStates {
 
   private final FixtureCatalog fixtures;
   private final Ledger ledger;
-  private final Verifier verifier;
+  private final SentinelObservations observations;
 
-  public SentinelStates(FixtureCatalog fixtures, Ledger ledger, Verifier verifier) {
+  public SentinelStates(FixtureCatalog fixtures, Ledger ledger, SentinelObservations observations) {
     this.fixtures = fixtures;
     this.ledger = ledger;
-    this.verifier = verifier;
+    this.observations = observations;
   }
 
   public List<SentinelView> list(ClusterIdentity cluster) {
@@ -33,7 +33,7 @@ public class SentinelStates {
     for (LedgerEntry entry : ledger.findAll(cluster.id())) {
       owned.put(entry.key(), entry);
     }
-    Map<ResourceKey, SentinelResult> current = verifier.current();
+    Map<ResourceKey, SentinelResult> current = observations.current();
     List<SentinelView> views = new ArrayList<>();
     for (SentinelFixture sentinel : fixtures.sentinels()) {
       LedgerEntry entry = owned.get(sentinel.key());

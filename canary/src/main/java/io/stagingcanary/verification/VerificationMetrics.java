@@ -23,7 +23,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Feeds {@link CanaryMetrics} from the verifier: gauges read a snapshot of the sentinel states
+ * Feeds {@link CanaryMetrics} from the observations: gauges read a snapshot of the sentinel states
  * (recomputed at most every {@link #MAX_AGE}, as it reads the ledger), counters and timers follow
  * the verifier's events.
  */
@@ -33,7 +33,7 @@ class VerificationMetrics {
   static final Duration MAX_AGE = Duration.ofSeconds(2);
 
   private final CanaryMetrics metrics;
-  private final Verifier verifier;
+  private final SentinelObservations observations;
   private final SentinelStates states;
   private final IncidentStore incidents;
   private final Clock clock;
@@ -48,13 +48,13 @@ class VerificationMetrics {
 
   VerificationMetrics(
       CanaryMetrics metrics,
-      Verifier verifier,
+      SentinelObservations observations,
       SentinelStates states,
       FixtureCatalog fixtures,
       IncidentStore incidents,
       Clock clock) {
     this.metrics = metrics;
-    this.verifier = verifier;
+    this.observations = observations;
     this.states = states;
     this.incidents = incidents;
     this.clock = clock;
@@ -72,9 +72,10 @@ class VerificationMetrics {
         sets, set -> Optional.ofNullable(snapshot().oldestPresentSeededAt().get(set)));
     metrics.bindOpenIncidents(() -> snapshot().openIncidents());
     metrics.bindAgentState(
-        Arrays.stream(AgentState.values()).map(Enum::name).toList(), () -> verifier.state().name());
-    metrics.bindBlind(() -> verifier.state() == AgentState.BLIND);
-    metrics.bindLastSuccessfulVerification(verifier::lastSuccessfulVerification);
+        Arrays.stream(AgentState.values()).map(Enum::name).toList(),
+        () -> observations.state().name());
+    metrics.bindBlind(() -> observations.state() == AgentState.BLIND);
+    metrics.bindLastSuccessfulVerification(observations::lastSuccessfulVerification);
   }
 
   @EventListener
@@ -107,7 +108,7 @@ class VerificationMetrics {
   }
 
   private Snapshot compute(Instant now) {
-    Optional<ClusterIdentity> cluster = verifier.cluster();
+    Optional<ClusterIdentity> cluster = observations.cluster();
     if (cluster.isEmpty()) {
       return new Snapshot(now, Map.of(), Map.of(), 0);
     }

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stagingcanary.alerts.RealAlertmanager;
-import io.stagingcanary.verification.Verifier;
+import io.stagingcanary.seeding.Reseeder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +53,7 @@ class AgentAlertmanagerIT {
   }
 
   @Autowired KubernetesClient client;
-  @Autowired Verifier verifier;
+  @Autowired Reseeder reseeder;
 
   @Test
   void aDeletedSentinelFiresInAlertmanagerAndResolvesAfterReseeding() throws Exception {
@@ -66,7 +66,7 @@ class AgentAlertmanagerIT {
     assertThat(labels.path("set").asText()).isEqualTo("sandbox");
     assertThat(labels.path("incident").asText()).startsWith("inc-");
     // re-seeded: the incident resolves, so does the alert
-    verifier.reseed(labels.path("incident").asText());
+    reseeder.reseed(labels.path("incident").asText());
     await().atMost(Duration.ofSeconds(120)).until(() -> alertmanager.alerts().isEmpty());
   }
 }

@@ -18,7 +18,7 @@ import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentStore;
 import io.stagingcanary.runs.RunService;
 import io.stagingcanary.runs.ToolRun;
-import io.stagingcanary.verification.Verifier;
+import io.stagingcanary.verification.SentinelObservations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,7 +87,7 @@ class AgentOnePageIT {
   @Autowired KubernetesClient client;
   @Autowired RunService runs;
   @Autowired IncidentStore incidents;
-  @Autowired Verifier verifier;
+  @Autowired SentinelObservations observations;
 
   List<JsonNode> received(String path) {
     return receiver.findAll(postRequestedFor(urlEqualTo(path))).stream()
@@ -117,7 +117,7 @@ class AgentOnePageIT {
                             "bulk-cleaner", "0.9.0", null, null, null, false, null, null)),
                 r -> r != null);
     client.configMaps().inNamespace("canary-hooli").withName("canary-settings").delete();
-    String clusterId = verifier.cluster().orElseThrow().id();
+    String clusterId = observations.cluster().orElseThrow().id();
     // the incident seals before the verdict: its alert waits for it
     Incident incident =
         await()

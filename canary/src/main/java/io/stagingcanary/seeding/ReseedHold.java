@@ -1,4 +1,4 @@
-package io.stagingcanary.verification;
+package io.stagingcanary.seeding;
 
 import java.util.Optional;
 

@@ -1,0 +1,36 @@
+package io.stagingcanary.verification;
+
+import io.stagingcanary.cluster.ClusterIdentity;
+import io.stagingcanary.diff.ResourceKey;
+import io.stagingcanary.diff.SentinelResult;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the agent knows of its sentinels and its sight, read-only. The API, runs, data checks,
+ * alerts and metrics read this port; only {@link Verifier} writes what it answers.
+ */
+public interface SentinelObservations {
+
+  /**
+   * The agent's state. An API server that stopped answering is BLIND at once, even while a
+   * verification still waits for an answer to a request made before.
+   */
+  AgentState state();
+
+  /** The latest result per sentinel; all UNKNOWN while the API server does not answer. */
+  Map<ResourceKey, SentinelResult> current();
+
+  Optional<VerificationResult> lastVerification();
+
+  Optional<Instant> lastSuccessfulVerification();
+
+  /** Since when the agent has been BLIND, if it is. */
+  Optional<Instant> blindSince();
+
+  Optional<String> blindReason();
+
+  /** The cluster the sentinels were seeded on, once seeding completed. */
+  Optional<ClusterIdentity> cluster();
+}

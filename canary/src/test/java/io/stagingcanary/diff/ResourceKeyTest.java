@@ -1,0 +1,52 @@
+package io.stagingcanary.diff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ResourceKeyTest {
+
+  static ResourceKey configMap(String namespace, String name) {
+    return ResourceKey.namespaced("v1", "ConfigMap", namespace, name);
+  }
+
+  @Test
+  void generatedNamesThatCollideUnderTheRecordDefaultHashDifferently() {
+    assertThat(configMap("t0001", "cm-10").hashCode())
+        .isNotEqualTo(configMap("t0000", "cm-20").hashCode());
+  }
+
+  @Test
+  void tenThousandGeneratedKeysSpreadOverAHashTable() {
+    Set<Integer> hashes = new HashSet<>();
+    int buckets = 1 << 14;
+    Map<Integer, Integer> perBucket = new HashMap<>();
+    int keys = 0;
+    for (int tenant = 0; tenant < 100; tenant++) {
+      for (int i = 0; i < 100; i++) {
+        int h = configMap(String.format("t%04d", tenant), "cm-" + i).hashCode();
+        hashes.add(h);
+        // The bucket java.util.HashMap picks for a table of this size.
+        perBucket.merge((h ^ (h >>> 16)) & (buckets - 1), 1, Integer::sum);
+        keys++;
+      }
+    }
+
+    assertThat(hashes).hasSizeGreaterThanOrEqualTo(keys - 2);
+    assertThat(perBucket.values().stream().mapToInt(Integer::intValue).max().orElseThrow())
+        .isLessThanOrEqualTo(8);
+  }
+
+  @Test
+  void equalKeysHashEquallyAndAnEmptyNamespaceIsNone() {
+    assertThat(new ResourceKey("v1", "Namespace", "", "a").hashCode())
+        .isEqualTo(ResourceKey.clusterScoped("v1", "Namespace", "a").hashCode());
+    assertThat(configMap("a", "b"))
+        .isEqualTo(configMap("a", "b"))
+        .hasSameHashCodeAs(configMap("a", "b"));
+  }
+}
