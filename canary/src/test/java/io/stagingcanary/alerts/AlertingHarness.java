@@ -7,6 +7,7 @@ import io.stagingcanary.incident.JdbcIncidentStore;
 import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.metrics.CanaryMetrics;
 import io.stagingcanary.metrics.MetricsProperties;
+import io.stagingcanary.platform.ComponentExecutors;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -113,7 +114,8 @@ public final class AlertingHarness implements AutoCloseable {
             toolRunAlerts,
             clock,
             properties,
-            canary);
+            canary,
+            new ComponentExecutors(Duration.ofSeconds(1)));
   }
 
   /** The listener to hand to the incident assembler. */

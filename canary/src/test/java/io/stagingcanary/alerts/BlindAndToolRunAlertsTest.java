@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import io.stagingcanary.cluster.ClusterIdentity;
 import io.stagingcanary.leader.Leadership;
+import io.stagingcanary.platform.ComponentExecutors;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,7 +79,14 @@ class BlindAndToolRunAlertsTest {
     AlertsProperties properties =
         AlertingHarness.properties("http://unused", Duration.ofMinutes(1));
     return new BlindAlerts(
-        sight, outbox, channels, leadership, clock, properties, AlertingHarness.canary());
+        sight,
+        outbox,
+        channels,
+        leadership,
+        clock,
+        properties,
+        AlertingHarness.canary(),
+        new ComponentExecutors(Duration.ofSeconds(1)));
   }
 
   @Test
