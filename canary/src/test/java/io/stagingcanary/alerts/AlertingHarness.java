@@ -1,6 +1,7 @@
 package io.stagingcanary.alerts;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stagingcanary.TestJdbc;
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.incident.IncidentChangeListener;
 import io.stagingcanary.incident.JdbcIncidentStore;
@@ -83,7 +84,7 @@ public final class AlertingHarness implements AutoCloseable {
             return "test";
           }
         };
-    outbox = new AlertOutbox(dataSource, clock);
+    outbox = new AlertOutbox(TestJdbc.client(dataSource), TestJdbc.transactions(dataSource), clock);
     channels = new AlertChannels(properties, metrics);
     incidentAlerts =
         new IncidentAlerts(

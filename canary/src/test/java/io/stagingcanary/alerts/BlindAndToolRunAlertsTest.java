@@ -3,6 +3,7 @@ package io.stagingcanary.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.stagingcanary.TestJdbc;
 import io.stagingcanary.cluster.ClusterIdentity;
 import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.platform.ComponentExecutors;
@@ -37,7 +38,7 @@ class BlindAndToolRunAlertsTest {
   void open() {
     dataSource =
         TestAlerts.pool("jdbc:h2:file:" + directory.resolve("ledger").toAbsolutePath(), "sa", "");
-    outbox = new AlertOutbox(dataSource, clock);
+    outbox = new AlertOutbox(TestJdbc.client(dataSource), TestJdbc.transactions(dataSource), clock);
     channels = new AlertChannels(List.of(new LogChannel()));
   }
 
