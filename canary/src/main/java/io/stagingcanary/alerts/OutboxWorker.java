@@ -213,11 +213,12 @@ class OutboxWorker implements DisposableBean {
   }
 
   /**
-   * Alertmanager forgets alerts that are not re-sent: re-post the current content of every active
-   * alert each re-send interval (not a new message: same labels, so the same notification group).
+   * Some receivers (Alertmanager) forget alerts that are not re-sent: re-post the current content
+   * of every active alert each re-send interval (not a new message: same labels, so the same
+   * notification group).
    */
   private void resendActive(Lane lane) {
-    if (!(lane.channel instanceof AlertmanagerChannel)) {
+    if (!ChannelTypes.can(lane.channel, ChannelTypes.Capability.RESENDS_ACTIVE)) {
       return;
     }
     Instant now = clock.instant();
