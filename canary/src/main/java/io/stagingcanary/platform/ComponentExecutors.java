@@ -1,5 +1,8 @@
 package io.stagingcanary.platform;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +19,9 @@ import org.springframework.stereotype.Component;
  * (in its {@code destroy}, so its running task ends while what it uses is still there); whatever is
  * still open when this bean is destroyed is closed then, each given up to {@code
  * canary.platform.shutdown-wait} to finish before it is interrupted.
+ *
+ * <p>In the agent each executor is measured: {@code canary_component_queued_tasks} and {@code
+ * canary_component_task_failures_total}, tagged with the component (docs/metrics.md).
  */
 @Component
 public class ComponentExecutors implements DisposableBean {
@@ -23,16 +29,24 @@ public class ComponentExecutors implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(ComponentExecutors.class);
 
   private final Duration shutdownWait;
+  private final MeterRegistry registry;
   private final List<ComponentExecutor> executors = new CopyOnWriteArrayList<>();
 
   @Autowired
-  public ComponentExecutors(PlatformProperties properties) {
-    this(properties.shutdownWait());
+  public ComponentExecutors(PlatformProperties properties, MeterRegistry registry) {
+    this(properties.shutdownWait(), registry);
   }
 
-  /** Outside a Spring context (tests, tools): {@code shutdownWait} bounds each close. */
+  /**
+   * Outside a Spring context (tests, tools): {@code shutdownWait} bounds each close; no metrics.
+   */
   public ComponentExecutors(Duration shutdownWait) {
+    this(shutdownWait, null);
+  }
+
+  ComponentExecutors(Duration shutdownWait, MeterRegistry registry) {
     this.shutdownWait = shutdownWait;
+    this.registry = registry;
   }
 
   /** One thread, {@code canary-<component>}: runs and schedules the component's work in order. */
@@ -71,6 +85,17 @@ public class ComponentExecutors implements DisposableBean {
       throw new IllegalArgumentException("a component executor needs a name");
     }
     executors.add(executor);
+    if (registry != null) {
+      Gauge.builder("canary.component.queued.tasks", executor, ComponentExecutor::queued)
+          .description("Tasks waiting to run on a component's threads, scheduled ones included")
+          .tag("component", executor.component())
+          .register(registry);
+      FunctionCounter.builder(
+              "canary.component.task.failures", executor, ComponentExecutor::failures)
+          .description("Tasks of a component that threw with nobody to tell but the log")
+          .tag("component", executor.component())
+          .register(registry);
+    }
     return executor;
   }
 

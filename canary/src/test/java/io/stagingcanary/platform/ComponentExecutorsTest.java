@@ -206,6 +206,41 @@ class ComponentExecutorsTest {
     assertThatThrownBy(() -> executors.single(" ")).isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  void eachExecutorIsMeasuredByComponent() {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    ComponentExecutors measured = new ComponentExecutors(Duration.ofSeconds(1), registry);
+    try {
+      ComponentExecutor executor = measured.single("policies");
+      executor.schedule(() -> {}, Duration.ofHours(1));
+      executor.execute(
+          () -> {
+            throw new IllegalStateException("boom");
+          });
+
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  registry
+                          .get("canary.component.task.failures")
+                          .tag("component", "policies")
+                          .functionCounter()
+                          .count()
+                      == 1.0);
+      assertThat(
+              registry
+                  .get("canary.component.queued.tasks")
+                  .tag("component", "policies")
+                  .gauge()
+                  .value())
+          .isEqualTo(1.0);
+    } finally {
+      measured.destroy();
+    }
+  }
+
   private static void sleep(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());
