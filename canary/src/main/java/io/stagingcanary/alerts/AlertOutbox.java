@@ -10,9 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -33,10 +31,10 @@ class AlertOutbox {
   private final Clock clock;
   private final TransactionTemplate transaction;
 
-  AlertOutbox(DataSource dataSource, Clock clock) {
-    this.jdbc = JdbcClient.create(dataSource);
+  AlertOutbox(JdbcClient jdbc, TransactionTemplate transaction, Clock clock) {
+    this.jdbc = jdbc;
     this.clock = clock;
-    this.transaction = new TransactionTemplate(new JdbcTransactionManager(dataSource));
+    this.transaction = transaction;
   }
 
   /** Runs {@code work} in one transaction (joining the caller's, if any). */

@@ -3,6 +3,8 @@ package io.stagingcanary.alerts;
 import io.stagingcanary.cluster.ClusterIdentity;
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.leader.Leadership;
+import io.stagingcanary.platform.ComponentExecutor;
+import io.stagingcanary.platform.ComponentExecutors;
 import io.stagingcanary.verification.SentinelObservations;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,9 +14,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -42,7 +41,8 @@ class BlindAlerts implements InitializingBean, DisposableBean {
   private final Duration grace;
   private final Duration interval;
   private final String publicBase;
-  private ScheduledExecutorService executor;
+  private final ComponentExecutors executors;
+  private ComponentExecutor executor;
   private boolean checkedStored;
   private String openEpisode;
 
@@ -63,7 +63,8 @@ class BlindAlerts implements InitializingBean, DisposableBean {
       Leadership leadership,
       Clock clock,
       AlertsProperties properties,
-      CanaryProperties canary) {
+      CanaryProperties canary,
+      ComponentExecutors executors) {
     this(
         new Sight() {
           @Override
@@ -86,7 +87,8 @@ class BlindAlerts implements InitializingBean, DisposableBean {
         leadership,
         clock,
         properties,
-        canary);
+        canary,
+        executors);
   }
 
   BlindAlerts(
@@ -96,7 +98,8 @@ class BlindAlerts implements InitializingBean, DisposableBean {
       Leadership leadership,
       Clock clock,
       AlertsProperties properties,
-      CanaryProperties canary) {
+      CanaryProperties canary,
+      ComponentExecutors executors) {
     this.verifier = verifier;
     this.outbox = outbox;
     this.channels = channels;
@@ -105,19 +108,13 @@ class BlindAlerts implements InitializingBean, DisposableBean {
     this.grace = properties.blindGrace();
     this.interval = properties.delivery().pollInterval();
     this.publicBase = canary.publicBase();
+    this.executors = executors;
   }
 
   @Override
   public void afterPropertiesSet() {
-    executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "canary-blind-alerts");
-              thread.setDaemon(true);
-              return thread;
-            });
-    executor.scheduleWithFixedDelay(
-        this::guardedCheck, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    executor = executors.single("blind-alerts");
+    executor.scheduleLeaderOnly(leadership::isLeader, this::guardedCheck, interval, interval);
   }
 
   private void guardedCheck() {
@@ -201,7 +198,7 @@ class BlindAlerts implements InitializingBean, DisposableBean {
   @Override
   public void destroy() {
     if (executor != null) {
-      executor.shutdownNow();
+      executor.close();
     }
   }
 }

@@ -5,14 +5,14 @@ import io.stagingcanary.incident.ExpectedChanges;
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentStore;
 import io.stagingcanary.leader.Leadership;
+import io.stagingcanary.platform.ComponentExecutor;
+import io.stagingcanary.platform.ComponentExecutors;
 import io.stagingcanary.seeding.SeedingState;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -41,7 +41,8 @@ class LapsedExpectationAlerts implements InitializingBean, DisposableBean {
   private final Clock clock;
   private final long intervalMillis;
   private final String publicBase;
-  private ScheduledExecutorService executor;
+  private final ComponentExecutors executors;
+  private ComponentExecutor executor;
 
   LapsedExpectationAlerts(
       IncidentStore incidents,
@@ -51,7 +52,8 @@ class LapsedExpectationAlerts implements InitializingBean, DisposableBean {
       Leadership leadership,
       Clock clock,
       AlertsProperties properties,
-      CanaryProperties canary) {
+      CanaryProperties canary,
+      ComponentExecutors executors) {
     this.incidents = incidents;
     this.outbox = outbox;
     this.expected = expected;
@@ -60,25 +62,20 @@ class LapsedExpectationAlerts implements InitializingBean, DisposableBean {
     this.clock = clock;
     this.intervalMillis = properties.delivery().pollInterval().toMillis();
     this.publicBase = canary.publicBase();
+    this.executors = executors;
   }
 
   @Override
   public void afterPropertiesSet() {
-    executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "canary-lapsed-expectations");
-              thread.setDaemon(true);
-              return thread;
-            });
-    executor.scheduleWithFixedDelay(
-        this::guardedCheck, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    executor = executors.single("lapsed-expectations");
+    Duration interval = Duration.ofMillis(intervalMillis);
+    executor.scheduleLeaderOnly(leadership::isLeader, this::guardedCheck, interval, interval);
   }
 
   @Override
   public void destroy() {
     if (executor != null) {
-      executor.shutdownNow();
+      executor.close();
     }
   }
 

@@ -14,6 +14,8 @@ import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentStore;
 import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.metrics.CanaryMetrics;
+import io.stagingcanary.platform.ComponentExecutor;
+import io.stagingcanary.platform.ComponentExecutors;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,10 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,10 +63,14 @@ class OutboxWorker implements DisposableBean {
     final Retry retry;
     final CircuitBreaker breaker;
     final TimeLimiter limiter;
-    final ScheduledExecutorService executor;
+    final ComponentExecutor executor;
     Instant lastResend;
 
-    Lane(AlertChannel channel, AlertsProperties.Delivery delivery, Instant now) {
+    Lane(
+        AlertChannel channel,
+        AlertsProperties.Delivery delivery,
+        Instant now,
+        ComponentExecutors executors) {
       this.channel = channel;
       this.lastResend = now;
       this.retry =
@@ -98,13 +101,7 @@ class OutboxWorker implements DisposableBean {
                   .timeoutDuration(delivery.timeout())
                   .cancelRunningFuture(true)
                   .build());
-      this.executor =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread thread = new Thread(r, "canary-alerts-" + channel.name());
-                thread.setDaemon(true);
-                return thread;
-              });
+      this.executor = executors.single("alerts-" + channel.name());
     }
   }
 
@@ -124,7 +121,8 @@ class OutboxWorker implements DisposableBean {
       ToolRunAlerts toolRuns,
       Clock clock,
       AlertsProperties properties,
-      CanaryProperties canary) {
+      CanaryProperties canary,
+      ComponentExecutors executors) {
     this.outbox = outbox;
     this.leadership = leadership;
     this.metrics = metrics;
@@ -134,17 +132,16 @@ class OutboxWorker implements DisposableBean {
     this.delivery = properties.delivery();
     this.resendInterval = properties.resendInterval();
     this.publicBase = canary.publicBase();
-    channels.all().forEach(c -> lanes.add(new Lane(c, delivery, clock.instant())));
+    channels.all().forEach(c -> lanes.add(new Lane(c, delivery, clock.instant(), executors)));
     metrics.bindOutboxPending(outbox::countPending);
   }
 
   /** Starts delivering once the application is ready: after Flyway created the outbox table. */
   @EventListener(ApplicationReadyEvent.class)
   public void start() {
-    long every = delivery.pollInterval().toMillis();
+    Duration every = delivery.pollInterval();
     for (Lane lane : lanes) {
-      lane.executor.scheduleWithFixedDelay(
-          () -> guarded(lane), every, every, TimeUnit.MILLISECONDS);
+      lane.executor.scheduleWithFixedDelay(() -> guarded(lane), every, every);
     }
   }
 
@@ -216,11 +213,12 @@ class OutboxWorker implements DisposableBean {
   }
 
   /**
-   * Alertmanager forgets alerts that are not re-sent: re-post the current content of every active
-   * alert each re-send interval (not a new message: same labels, so the same notification group).
+   * Some receivers (Alertmanager) forget alerts that are not re-sent: re-post the current content
+   * of every active alert each re-send interval (not a new message: same labels, so the same
+   * notification group).
    */
   private void resendActive(Lane lane) {
-    if (!(lane.channel instanceof AlertmanagerChannel)) {
+    if (!ChannelTypes.can(lane.channel, ChannelTypes.Capability.RESENDS_ACTIVE)) {
       return;
     }
     Instant now = clock.instant();
@@ -323,6 +321,6 @@ class OutboxWorker implements DisposableBean {
 
   @Override
   public void destroy() {
-    lanes.forEach(lane -> lane.executor.shutdownNow());
+    lanes.forEach(lane -> lane.executor.close());
   }
 }

@@ -3,7 +3,6 @@ package io.stagingcanary.data;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stagingcanary.cluster.ClusterIdentity;
-import io.stagingcanary.concurrency.Calls;
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.data.DataRecord.CheckState;
 import io.stagingcanary.data.DataRecord.WriteState;
@@ -13,6 +12,8 @@ import io.stagingcanary.fixtures.SentinelFixture;
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentSealed;
 import io.stagingcanary.leader.Leadership;
+import io.stagingcanary.platform.ComponentExecutor;
+import io.stagingcanary.platform.ComponentExecutors;
 import io.stagingcanary.runs.RunCompleted;
 import io.stagingcanary.seeding.GuardedMutations;
 import io.stagingcanary.seeding.SeedingCompleted;
@@ -21,6 +22,7 @@ import io.stagingcanary.store.LedgerEntry;
 import io.stagingcanary.verification.ExtraDegradations;
 import io.stagingcanary.verification.VerificationRequests;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,9 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -65,13 +64,7 @@ public class DataIntegrity implements ExtraDegradations, DisposableBean {
   private final Clock clock;
   private final DataJobs jobs;
   private final JobRunner runner;
-  private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread thread = new Thread(r, "canary-data");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final ComponentExecutor executor;
 
   private volatile ClusterIdentity cluster;
   private volatile Map<ResourceKey, List<String>> degradations = Map.of();
@@ -86,7 +79,8 @@ public class DataIntegrity implements ExtraDegradations, DisposableBean {
       GuardedMutations mutations,
       VerificationRequests verifications,
       Leadership leadership,
-      Clock clock) {
+      Clock clock,
+      ComponentExecutors executors) {
     this.properties = properties;
     this.canary = canary;
     this.dataLedger = dataLedger;
@@ -95,6 +89,7 @@ public class DataIntegrity implements ExtraDegradations, DisposableBean {
     this.verifications = verifications;
     this.leadership = leadership;
     this.clock = clock;
+    this.executor = executors.single("data");
     this.jobs = new DataJobs(properties);
     this.runner =
         new JobRunner(client, mutations, clock, properties.jobTimeout(), properties.pollInterval());
@@ -135,9 +130,8 @@ public class DataIntegrity implements ExtraDegradations, DisposableBean {
     }
     executor.execute(() -> guarded(() -> writeMissing(c -> true)));
     if (first) {
-      long interval = properties.checkInterval().toMillis();
-      executor.scheduleWithFixedDelay(
-          () -> guarded(() -> round(c -> true)), interval, interval, TimeUnit.MILLISECONDS);
+      Duration interval = properties.checkInterval();
+      executor.scheduleWithFixedDelay(() -> guarded(() -> round(c -> true)), interval, interval);
     }
   }
 
@@ -449,7 +443,7 @@ public class DataIntegrity implements ExtraDegradations, DisposableBean {
   }
 
   private <T> T call(Callable<T> work) {
-    return Calls.on(executor, work);
+    return executor.call(work);
   }
 
   private void guarded(Runnable work) {
@@ -462,6 +456,6 @@ public class DataIntegrity implements ExtraDegradations, DisposableBean {
 
   @Override
   public void destroy() {
-    executor.shutdownNow();
+    executor.close();
   }
 }

@@ -10,10 +10,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -30,13 +28,13 @@ class DataLedger {
   private final Clock clock;
 
   @Autowired
-  DataLedger(DataSource dataSource) {
-    this(dataSource, Clock.systemUTC());
+  DataLedger(JdbcClient jdbc, TransactionTemplate transaction) {
+    this(jdbc, transaction, Clock.systemUTC());
   }
 
-  DataLedger(DataSource dataSource, Clock clock) {
-    this.jdbc = JdbcClient.create(dataSource);
-    this.transaction = new TransactionTemplate(new JdbcTransactionManager(dataSource));
+  DataLedger(JdbcClient jdbc, TransactionTemplate transaction, Clock clock) {
+    this.jdbc = jdbc;
+    this.transaction = transaction;
     this.clock = clock;
   }
 

@@ -10,6 +10,8 @@ import io.stagingcanary.fixtures.FixtureCatalog;
 import io.stagingcanary.fixtures.SentinelFixture;
 import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.metrics.CanaryMetrics;
+import io.stagingcanary.platform.ComponentExecutor;
+import io.stagingcanary.platform.ComponentExecutors;
 import io.stagingcanary.seeding.SeedingCompleted;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,9 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -60,13 +59,7 @@ public class SnapshotFreshness implements DisposableBean {
   private final Leadership leadership;
   private final Clock clock;
   private final Duration interval;
-  private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread thread = new Thread(r, "canary-snapshots");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final ComponentExecutor executor;
 
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile Report report = new Report(false, "not checked yet", null, List.of());
@@ -92,8 +85,16 @@ public class SnapshotFreshness implements DisposableBean {
       CanaryMetrics metrics,
       Leadership leadership,
       DataProperties properties,
-      Clock clock) {
-    this(client, fixtures::sentinels, metrics, leadership, properties.snapshotInterval(), clock);
+      Clock clock,
+      ComponentExecutors executors) {
+    this(
+        client,
+        fixtures::sentinels,
+        metrics,
+        leadership,
+        properties.snapshotInterval(),
+        clock,
+        executors);
   }
 
   SnapshotFreshness(
@@ -102,20 +103,21 @@ public class SnapshotFreshness implements DisposableBean {
       CanaryMetrics metrics,
       Leadership leadership,
       Duration interval,
-      Clock clock) {
+      Clock clock,
+      ComponentExecutors executors) {
     this.client = client;
     this.sentinels = sentinels;
     this.metrics = metrics;
     this.leadership = leadership;
     this.clock = clock;
     this.interval = interval;
+    this.executor = executors.single("snapshots");
   }
 
   @EventListener
   public void onSeeded(SeedingCompleted completed) {
     if (started.compareAndSet(false, true)) {
-      executor.scheduleWithFixedDelay(
-          this::refreshGuarded, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+      executor.scheduleWithFixedDelay(this::refreshGuarded, Duration.ZERO, interval);
     }
   }
 
@@ -232,6 +234,6 @@ public class SnapshotFreshness implements DisposableBean {
 
   @Override
   public void destroy() {
-    executor.shutdownNow();
+    executor.close();
   }
 }

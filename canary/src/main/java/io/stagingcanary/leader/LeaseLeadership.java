@@ -7,14 +7,13 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectorBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.stagingcanary.platform.ComponentExecutor;
+import io.stagingcanary.platform.ComponentExecutors;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,23 +42,10 @@ public final class LeaseLeadership implements Leadership, AutoCloseable {
   private final LeaderElectionConfig config;
   private final Consumer<LeadershipAcquired> onAcquired;
   private final Clock clock;
-  private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread thread = new Thread(r, "canary-leadership");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final ComponentExecutor executor;
 
   /** The election's own threads: they outlive a failing client, so a failed renewal ends a term. */
-  private final ScheduledExecutorService electionExecutor =
-      Executors.newScheduledThreadPool(
-          2,
-          r -> {
-            Thread thread = new Thread(r, "canary-lease");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final ComponentExecutor electionExecutor;
 
   private volatile boolean leader;
   private volatile String currentLeader;
@@ -80,7 +66,8 @@ public final class LeaseLeadership implements Leadership, AutoCloseable {
       Duration renewDeadline,
       Duration retryPeriod,
       Consumer<LeadershipAcquired> onAcquired,
-      Clock clock) {
+      Clock clock,
+      ComponentExecutors executors) {
     this.client = client;
     this.identity = identity;
     this.lease = namespace + "/" + leaseName;
@@ -88,6 +75,8 @@ public final class LeaseLeadership implements Leadership, AutoCloseable {
     this.renewDeadline = renewDeadline;
     this.onAcquired = onAcquired;
     this.clock = clock;
+    this.executor = executors.single("leadership");
+    this.electionExecutor = executors.pool("lease", 2);
     this.config =
         new LeaderElectionConfigBuilder()
             .withName("staging-canary")
@@ -108,8 +97,7 @@ public final class LeaseLeadership implements Leadership, AutoCloseable {
     }
     log.info("Replica {} joins the leader election on Lease {}", identity, lease);
     join();
-    executor.scheduleWithFixedDelay(
-        this::checkRenewal, retryPeriod.toMillis(), retryPeriod.toMillis(), TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(this::checkRenewal, retryPeriod, retryPeriod);
   }
 
   /** Ends a term whose renewals stopped (the API server is unreachable or slow). */
@@ -158,7 +146,7 @@ public final class LeaseLeadership implements Leadership, AutoCloseable {
     if (failure != null && !(failure instanceof java.util.concurrent.CancellationException)) {
       log.warn("Leader election on Lease {} ended: {}", lease, failure.toString());
     }
-    executor.schedule(this::join, retryPeriod.toMillis(), TimeUnit.MILLISECONDS);
+    executor.schedule(this::join, retryPeriod);
   }
 
   private void startedLeading() {
@@ -183,7 +171,7 @@ public final class LeaseLeadership implements Leadership, AutoCloseable {
           identity,
           retryPeriod,
           e.toString());
-      executor.schedule(() -> announce(acquired), retryPeriod.toMillis(), TimeUnit.MILLISECONDS);
+      executor.schedule(() -> announce(acquired), retryPeriod);
     }
   }
 
@@ -255,11 +243,11 @@ public final class LeaseLeadership implements Leadership, AutoCloseable {
       election = running;
       running = null;
     }
-    executor.shutdownNow();
+    executor.closeNow();
     if (election != null) {
       election.cancel(true); // releases the lease if held (on this thread)
     }
-    electionExecutor.shutdownNow();
+    electionExecutor.closeNow();
     leader = false;
   }
 }

@@ -1,6 +1,7 @@
 package io.stagingcanary.leader;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stagingcanary.platform.ComponentExecutors;
 import java.time.Clock;
 import java.util.UUID;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -26,7 +27,8 @@ class LeaseLeadershipConfiguration {
       KubernetesClient client,
       Environment environment,
       ApplicationEventPublisher events,
-      Clock clock) {
+      Clock clock,
+      ComponentExecutors executors) {
     requireSharedStore(environment.getProperty("spring.datasource.url", ""));
     return new LeaseLeadership(
         client,
@@ -37,7 +39,8 @@ class LeaseLeadershipConfiguration {
         properties.renewDeadline(),
         properties.retryPeriod(),
         events::publishEvent,
-        clock);
+        clock,
+        executors);
   }
 
   @Bean

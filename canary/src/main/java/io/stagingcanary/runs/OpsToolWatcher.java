@@ -8,11 +8,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.metrics.CanaryMetrics;
+import io.stagingcanary.platform.ComponentExecutor;
+import io.stagingcanary.platform.ComponentExecutors;
 import io.stagingcanary.seeding.GuardedMutations;
 import io.stagingcanary.seeding.MutationResult;
 import io.stagingcanary.seeding.SeedingCompleted;
 import io.stagingcanary.verification.VerificationRequests;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +23,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -54,10 +53,8 @@ class OpsToolWatcher implements DisposableBean {
   private final CanaryMetrics metrics;
   private final VerificationRequests verifications;
   private final Clock clock;
-  private final ScheduledExecutorService poller =
-      Executors.newSingleThreadScheduledExecutor(daemon("canary-ops-tools"));
-  private final ExecutorService completions =
-      Executors.newFixedThreadPool(2, daemon("canary-job-runs"));
+  private final ComponentExecutor poller;
+  private final ComponentExecutor completions;
   private final Map<String, String> runOfJob = new ConcurrentHashMap<>();
   private final Set<String> completing = ConcurrentHashMap.newKeySet();
   private final Set<String> skipped = ConcurrentHashMap.newKeySet();
@@ -74,7 +71,8 @@ class OpsToolWatcher implements DisposableBean {
       Leadership leadership,
       CanaryMetrics metrics,
       VerificationRequests verifications,
-      Clock clock) {
+      Clock clock,
+      ComponentExecutors executors) {
     this.properties = properties;
     this.client = client;
     this.runs = runs;
@@ -84,6 +82,8 @@ class OpsToolWatcher implements DisposableBean {
     this.metrics = metrics;
     this.verifications = verifications;
     this.clock = clock;
+    this.poller = executors.single("ops-tools");
+    this.completions = executors.pool("job-runs", 2);
   }
 
   @EventListener
@@ -93,8 +93,7 @@ class OpsToolWatcher implements DisposableBean {
       log.info("No canary.runs.watch-namespaces: in-cluster ops-tool runs are not bracketed");
       return;
     }
-    long every = properties.jobPollInterval().toMillis();
-    poller.scheduleWithFixedDelay(this::pollSafely, 0, every, TimeUnit.MILLISECONDS);
+    poller.scheduleWithFixedDelay(this::pollSafely, Duration.ZERO, properties.jobPollInterval());
     log.info(
         "Bracketing ops-tool Jobs labelled {} in namespaces {}",
         GuardedMutations.OPS_TOOL_LABEL,
@@ -363,17 +362,9 @@ class OpsToolWatcher implements DisposableBean {
     return colon > slash ? withoutDigest.substring(colon + 1) : null;
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread thread = new Thread(r, name);
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
-
   @Override
   public void destroy() {
-    poller.shutdownNow();
-    completions.shutdownNow();
+    poller.close();
+    completions.close();
   }
 }

@@ -2,14 +2,14 @@ package io.stagingcanary.runs;
 
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.metrics.CanaryMetrics;
+import io.stagingcanary.platform.ComponentExecutor;
+import io.stagingcanary.platform.ComponentExecutors;
 import io.stagingcanary.rules.ToolPolicy;
 import io.stagingcanary.rules.Verdict;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -27,19 +27,17 @@ public class PolicyCatalog implements DisposableBean {
 
   private final Path folder;
   private final CanaryMetrics metrics;
-  private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread thread = new Thread(r, "canary-policies");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final ComponentExecutor executor;
   private volatile Map<String, ToolPolicy> policies;
   private volatile String stamp;
   private volatile String fingerprint;
   private volatile String lastProblem;
 
-  public PolicyCatalog(CanaryProperties canary, RunsProperties properties, CanaryMetrics metrics) {
+  public PolicyCatalog(
+      CanaryProperties canary,
+      RunsProperties properties,
+      CanaryMetrics metrics,
+      ComponentExecutors executors) {
     this.folder = properties.policiesOr(canary.fixtures().path());
     this.metrics = metrics;
     this.stamp = PolicyFiles.stamp(folder);
@@ -48,8 +46,9 @@ public class PolicyCatalog implements DisposableBean {
     this.fingerprint = loaded.fingerprint();
     log.info("Loaded {} tool policies from {}: {}", policies.size(), folder, policies.keySet());
     declare();
-    long every = properties.policyReloadInterval().toMillis();
-    executor.scheduleWithFixedDelay(this::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+    Duration every = properties.policyReloadInterval();
+    this.executor = executors.single("policies");
+    executor.scheduleWithFixedDelay(this::reloadIfChanged, every, every);
   }
 
   /** The policy of a tool, if there is one. */
@@ -100,6 +99,6 @@ public class PolicyCatalog implements DisposableBean {
 
   @Override
   public void destroy() {
-    executor.shutdownNow();
+    executor.close();
   }
 }

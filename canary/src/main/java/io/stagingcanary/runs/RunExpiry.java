@@ -1,10 +1,9 @@
 package io.stagingcanary.runs;
 
+import io.stagingcanary.platform.ComponentExecutor;
+import io.stagingcanary.platform.ComponentExecutors;
 import io.stagingcanary.seeding.SeedingCompleted;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,17 +24,12 @@ class RunExpiry implements DisposableBean {
   private final RunService runs;
   private final Duration every;
   private final AtomicBoolean started = new AtomicBoolean();
-  private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "canary-run-expiry");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ComponentExecutor executor;
 
-  RunExpiry(RunService runs, RunsProperties properties) {
+  RunExpiry(RunService runs, RunsProperties properties, ComponentExecutors executors) {
     this.runs = runs;
     this.every = checkInterval(properties.maxDuration());
+    this.executor = executors.single("run-expiry");
   }
 
   /** A tenth of the limit, between 100 ms and one minute. */
@@ -50,8 +44,7 @@ class RunExpiry implements DisposableBean {
   @EventListener
   public void onSeeded(SeedingCompleted completed) {
     if (started.compareAndSet(false, true)) {
-      executor.scheduleWithFixedDelay(
-          this::expireSafely, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+      executor.scheduleWithFixedDelay(this::expireSafely, Duration.ZERO, every);
     }
   }
 
@@ -65,6 +58,6 @@ class RunExpiry implements DisposableBean {
 
   @Override
   public void destroy() {
-    executor.shutdownNow();
+    executor.close();
   }
 }

@@ -42,11 +42,9 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -93,7 +91,7 @@ public class RunService implements ReseedHold {
       CanaryMetrics metrics,
       ApplicationEventPublisher events,
       Clock clock,
-      DataSource dataSource) {
+      TransactionTemplate transaction) {
     this.properties = properties;
     this.canary = canary;
     this.store = store;
@@ -106,7 +104,7 @@ public class RunService implements ReseedHold {
     this.metrics = metrics;
     this.events = events;
     this.clock = clock;
-    this.transaction = new TransactionTemplate(new JdbcTransactionManager(dataSource));
+    this.transaction = transaction;
   }
 
   /** What a caller asks for when a run begins. */

@@ -12,11 +12,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -41,13 +39,13 @@ public class JdbcLedger implements Ledger {
   private final Clock clock;
 
   @Autowired
-  public JdbcLedger(DataSource dataSource) {
-    this(dataSource, Clock.systemUTC());
+  public JdbcLedger(JdbcClient jdbc, TransactionTemplate transaction) {
+    this(jdbc, transaction, Clock.systemUTC());
   }
 
-  public JdbcLedger(DataSource dataSource, Clock clock) {
-    this.jdbc = JdbcClient.create(dataSource);
-    this.transaction = new TransactionTemplate(new JdbcTransactionManager(dataSource));
+  public JdbcLedger(JdbcClient jdbc, TransactionTemplate transaction, Clock clock) {
+    this.jdbc = jdbc;
+    this.transaction = transaction;
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 

@@ -1,15 +1,14 @@
 package io.stagingcanary.store;
 
 import io.stagingcanary.config.CanaryProperties;
+import io.stagingcanary.platform.ComponentExecutor;
+import io.stagingcanary.platform.ComponentExecutors;
 import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -40,13 +39,7 @@ public class LedgerProbe implements DisposableBean {
   private final java.nio.file.Path markerFile;
   private final String writer;
   private final AtomicBoolean started = new AtomicBoolean();
-  private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread thread = new Thread(r, "canary-ledger-probe");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final ComponentExecutor executor;
 
   private volatile Instant lastWrite;
   private volatile Instant failingSince;
@@ -55,7 +48,11 @@ public class LedgerProbe implements DisposableBean {
   private volatile Instant markerWrittenAt;
 
   public LedgerProbe(
-      DataSource dataSource, Clock clock, StoreProperties properties, CanaryProperties canary) {
+      DataSource dataSource,
+      Clock clock,
+      StoreProperties properties,
+      CanaryProperties canary,
+      ComponentExecutors executors) {
     this.jdbc = new JdbcTemplate(dataSource);
     this.jdbc.setQueryTimeout((int) Math.max(1, properties.probeTimeout().toSeconds()));
     this.clock = clock;
@@ -63,14 +60,14 @@ public class LedgerProbe implements DisposableBean {
     this.markerFile = LedgerMarker.file(canary.dataDir());
     String host = System.getenv("HOSTNAME");
     this.writer = host == null || host.isBlank() ? "agent" : host;
+    this.executor = executors.single("ledger-probe");
   }
 
   /** Probes from when the application is ready (the migrations ran). */
   @EventListener(ApplicationReadyEvent.class)
   public void start() {
     if (started.compareAndSet(false, true)) {
-      long every = properties.probeInterval().toMillis();
-      executor.scheduleWithFixedDelay(this::probe, 0, every, TimeUnit.MILLISECONDS);
+      executor.scheduleWithFixedDelay(this::probe, Duration.ZERO, properties.probeInterval());
     }
   }
 
@@ -176,6 +173,6 @@ public class LedgerProbe implements DisposableBean {
 
   @Override
   public void destroy() {
-    executor.shutdownNow();
+    executor.close();
   }
 }

@@ -10,6 +10,7 @@ import io.stagingcanary.incident.IncidentEngine;
 import io.stagingcanary.incident.IncidentResolved;
 import io.stagingcanary.incident.IncidentSealed;
 import io.stagingcanary.incident.IncidentStore;
+import io.stagingcanary.platform.ComponentExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,8 +18,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +37,7 @@ final class IncidentFlow {
   private final Duration groupWindow;
   private final Clock clock;
   private final ApplicationEventPublisher events;
-  private final ScheduledExecutorService executor;
+  private final ComponentExecutor executor;
   private final Consumer<Runnable> guard;
 
   IncidentFlow(
@@ -47,7 +46,7 @@ final class IncidentFlow {
       Duration groupWindow,
       Clock clock,
       ApplicationEventPublisher events,
-      ScheduledExecutorService executor,
+      ComponentExecutor executor,
       Consumer<Runnable> guard) {
     this.groupWindow = groupWindow;
     this.clock = clock;
@@ -113,7 +112,7 @@ final class IncidentFlow {
   }
 
   private void later(long millis) {
-    executor.schedule(() -> guard.accept(this::sealWhenSettled), millis, TimeUnit.MILLISECONDS);
+    executor.schedule(() -> guard.accept(this::sealWhenSettled), Duration.ofMillis(millis));
   }
 
   /** Seals at the end of the window unless a namespace in it is still terminating (up to 30 s). */

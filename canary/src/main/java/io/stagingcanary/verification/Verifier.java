@@ -13,6 +13,7 @@ import io.stagingcanary.incident.IncidentEngine;
 import io.stagingcanary.incident.IncidentStore;
 import io.stagingcanary.inventory.Inventory;
 import io.stagingcanary.leader.Leadership;
+import io.stagingcanary.platform.ComponentExecutors;
 import io.stagingcanary.seeding.LostSentinels;
 import io.stagingcanary.seeding.Reseeder;
 import io.stagingcanary.seeding.SeedOutcome;
@@ -96,12 +97,13 @@ public class Verifier
       Leadership leadership,
       ApiLiveness liveness,
       Sight sight,
-      Reseeder reseeder) {
+      Reseeder reseeder,
+      ComponentExecutors executors) {
     this.properties = properties;
     this.ledger = ledger;
     this.fixtures = fixtures;
     this.clock = clock;
-    this.threads = new VerifierThreads(leadership);
+    this.threads = new VerifierThreads(leadership, executors);
     this.liveness = liveness;
     this.sight = sight;
     this.reseeder = reseeder;

@@ -1,13 +1,11 @@
 package io.stagingcanary.verification;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.stagingcanary.concurrency.Calls;
 import io.stagingcanary.leader.Leadership;
+import io.stagingcanary.platform.ComponentExecutor;
+import io.stagingcanary.platform.ComponentExecutors;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,23 +19,19 @@ final class VerifierThreads {
   private static final Logger log = LoggerFactory.getLogger(VerifierThreads.class);
 
   private final Leadership leadership;
-  private final ScheduledExecutorService state;
-  private final ScheduledExecutorService list;
-  private volatile Thread stateThread;
+  private final ComponentExecutor state;
+  private final ComponentExecutor list;
+  private final Thread stateThread;
 
-  VerifierThreads(Leadership leadership) {
+  VerifierThreads(Leadership leadership, ComponentExecutors executors) {
     this.leadership = leadership;
-    this.state =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = daemon(r, "canary-verifier");
-              stateThread = thread;
-              return thread;
-            });
-    this.list = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "canary-verifier-list"));
+    this.state = executors.single("verifier");
+    this.list = executors.single("verifier-list");
+    // One thread serves a single executor for its whole life (failures are caught in it).
+    this.stateThread = state.call(Thread::currentThread);
   }
 
-  ScheduledExecutorService state() {
+  ComponentExecutor state() {
     return state;
   }
 
@@ -48,7 +42,7 @@ final class VerifierThreads {
   /** Runs on the state thread and waits; at once when called there. */
   <T> T onState(Callable<T> work) {
     if (!onStateThread()) {
-      return Calls.on(state, work);
+      return state.call(work);
     }
     try {
       return work.call();
@@ -64,7 +58,7 @@ final class VerifierThreads {
     if (onStateThread()) {
       throw new IllegalStateException("the state thread must not wait for the list thread");
     }
-    return Calls.on(list, work);
+    return list.call(work);
   }
 
   void stateSoon(Runnable work) {
@@ -84,13 +78,11 @@ final class VerifierThreads {
   }
 
   void stateEvery(Duration period, Runnable work) {
-    long millis = period.toMillis();
-    state.scheduleWithFixedDelay(() -> guarded(work), millis, millis, TimeUnit.MILLISECONDS);
+    state.scheduleWithFixedDelay(() -> guarded(work), period, period);
   }
 
   void listEvery(Duration period, Runnable work) {
-    long millis = period.toMillis();
-    list.scheduleWithFixedDelay(() -> guarded(work), millis, millis, TimeUnit.MILLISECONDS);
+    list.scheduleWithFixedDelay(() -> guarded(work), period, period);
   }
 
   /** Runs the work if this replica leads; a failure is logged and retried by the next run. */
@@ -108,13 +100,7 @@ final class VerifierThreads {
   }
 
   void close() {
-    state.shutdownNow();
-    list.shutdownNow();
-  }
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread thread = new Thread(r, name);
-    thread.setDaemon(true);
-    return thread;
+    state.closeNow();
+    list.closeNow();
   }
 }

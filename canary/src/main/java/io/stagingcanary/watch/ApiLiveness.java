@@ -2,15 +2,14 @@ package io.stagingcanary.watch;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.stagingcanary.platform.ComponentExecutor;
+import io.stagingcanary.platform.ComponentExecutors;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -37,14 +36,9 @@ public class ApiLiveness implements InitializingBean, DisposableBean {
   private final KubernetesClient client;
   private final SightProperties properties;
   private final Clock clock;
-  private ScheduledExecutorService executor;
-  private final ExecutorService calls =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread thread = new Thread(r, "canary-api-probe");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final ComponentExecutors executors;
+  private ComponentExecutor executor;
+  private final ComponentExecutor calls;
 
   private int failures;
   private Instant failingSince;
@@ -53,32 +47,32 @@ public class ApiLiveness implements InitializingBean, DisposableBean {
   private volatile Instant aliveSince;
   private volatile Instant answeringSince;
 
-  public ApiLiveness(KubernetesClient client, SightProperties properties, Clock clock) {
+  public ApiLiveness(
+      KubernetesClient client,
+      SightProperties properties,
+      Clock clock,
+      ComponentExecutors executors) {
     this.client = client;
     this.properties = properties;
     this.clock = clock;
     this.aliveSince = clock.instant();
+    this.executors = executors;
+    this.calls = executors.elastic("api-probe");
   }
 
   @Override
   public void afterPropertiesSet() {
-    executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "canary-api-liveness");
-              thread.setDaemon(true);
-              return thread;
-            });
-    long interval = properties.probeInterval().toMillis();
-    executor.scheduleWithFixedDelay(this::probe, interval, interval, TimeUnit.MILLISECONDS);
+    executor = executors.single("api-liveness");
+    Duration interval = properties.probeInterval();
+    executor.scheduleWithFixedDelay(this::probe, interval, interval);
   }
 
   @Override
   public void destroy() {
     if (executor != null) {
-      executor.shutdownNow();
+      executor.closeNow();
     }
-    calls.shutdownNow();
+    calls.closeNow();
   }
 
   /** Since when the API server has not answered, if it is down now. */

@@ -1,12 +1,14 @@
 package io.stagingcanary.alerts;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stagingcanary.TestJdbc;
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.incident.IncidentChangeListener;
 import io.stagingcanary.incident.JdbcIncidentStore;
 import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.metrics.CanaryMetrics;
 import io.stagingcanary.metrics.MetricsProperties;
+import io.stagingcanary.platform.ComponentExecutors;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,7 +85,7 @@ public final class AlertingHarness implements AutoCloseable {
             return "test";
           }
         };
-    outbox = new AlertOutbox(dataSource, clock);
+    outbox = new AlertOutbox(TestJdbc.client(dataSource), TestJdbc.transactions(dataSource), clock);
     channels = new AlertChannels(properties, metrics);
     incidentAlerts =
         new IncidentAlerts(
@@ -121,7 +123,8 @@ public final class AlertingHarness implements AutoCloseable {
             leadership,
             clock,
             properties,
-            canary);
+            canary,
+            new ComponentExecutors(Duration.ofSeconds(1)));
     worker =
         new OutboxWorker(
             outbox,
@@ -132,7 +135,8 @@ public final class AlertingHarness implements AutoCloseable {
             toolRunAlerts,
             clock,
             properties,
-            canary);
+            canary,
+            new ComponentExecutors(Duration.ofSeconds(1)));
   }
 
   /** The listener to hand to the incident assembler. */

@@ -3,8 +3,10 @@ package io.stagingcanary.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.stagingcanary.TestJdbc;
 import io.stagingcanary.cluster.ClusterIdentity;
 import io.stagingcanary.leader.Leadership;
+import io.stagingcanary.platform.ComponentExecutors;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +38,7 @@ class BlindAndToolRunAlertsTest {
   void open() {
     dataSource =
         TestAlerts.pool("jdbc:h2:file:" + directory.resolve("ledger").toAbsolutePath(), "sa", "");
-    outbox = new AlertOutbox(dataSource, clock);
+    outbox = new AlertOutbox(TestJdbc.client(dataSource), TestJdbc.transactions(dataSource), clock);
     channels = new AlertChannels(List.of(new LogChannel()));
   }
 
@@ -78,7 +80,14 @@ class BlindAndToolRunAlertsTest {
     AlertsProperties properties =
         AlertingHarness.properties("http://unused", Duration.ofMinutes(1));
     return new BlindAlerts(
-        sight, outbox, channels, leadership, clock, properties, AlertingHarness.canary());
+        sight,
+        outbox,
+        channels,
+        leadership,
+        clock,
+        properties,
+        AlertingHarness.canary(),
+        new ComponentExecutors(Duration.ofSeconds(1)));
   }
 
   @Test

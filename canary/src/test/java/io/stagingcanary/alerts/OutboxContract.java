@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.stagingcanary.TestJdbc;
 import io.stagingcanary.incident.JdbcIncidentStore;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -26,7 +27,11 @@ abstract class OutboxContract {
   @BeforeEach
   void open() {
     dataSource = newDatabase();
-    outbox = new AlertOutbox(dataSource, Clock.fixed(T0, ZoneOffset.UTC));
+    outbox =
+        new AlertOutbox(
+            TestJdbc.client(dataSource),
+            TestJdbc.transactions(dataSource),
+            Clock.fixed(T0, ZoneOffset.UTC));
     incidents = new JdbcIncidentStore(dataSource);
   }
 

@@ -3,6 +3,7 @@ package io.stagingcanary.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.stagingcanary.TestJdbc;
 import io.stagingcanary.data.DataRecord.CheckState;
 import io.stagingcanary.data.DataRecord.WriteState;
 import io.stagingcanary.store.EmbeddedPostgresSupport;
@@ -44,7 +45,8 @@ class DataLedgerTest {
   @MethodSource("databases")
   void recordsReadBackAndAreReplacedPerClaim(String database) {
     try (HikariDataSource dataSource = open(database)) {
-      DataLedger ledger = new DataLedger(dataSource);
+      DataLedger ledger =
+          new DataLedger(TestJdbc.client(dataSource), TestJdbc.transactions(dataSource));
       DataRecord pending = DataTestSupport.record("canary-acme", "canary-data", "seed", 4096);
       ledger.save(pending);
       assertThat(ledger.find("cluster-1", "canary-acme", "canary-data")).contains(pending);

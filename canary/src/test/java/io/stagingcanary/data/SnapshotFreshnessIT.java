@@ -12,6 +12,7 @@ import io.stagingcanary.fixtures.SentinelSet;
 import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.metrics.CanaryMetrics;
 import io.stagingcanary.metrics.MetricsProperties;
+import io.stagingcanary.platform.ComponentExecutors;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +53,8 @@ class SnapshotFreshnessIT {
                 new StaticListableBeanFactory().getBeanProvider(BuildProperties.class)),
             leader(),
             Duration.ofMinutes(5),
-            clock);
+            clock,
+            new ComponentExecutors(Duration.ofSeconds(1)));
 
     boolean installedBefore =
         client

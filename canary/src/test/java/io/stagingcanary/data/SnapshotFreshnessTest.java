@@ -14,6 +14,7 @@ import io.stagingcanary.fixtures.SentinelSet;
 import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.metrics.CanaryMetrics;
 import io.stagingcanary.metrics.MetricsProperties;
+import io.stagingcanary.platform.ComponentExecutors;
 import io.stagingcanary.sandbox.SandboxCluster;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,7 +100,13 @@ class SnapshotFreshnessTest {
           }
         };
     return new SnapshotFreshness(
-        client, () -> sentinels, metrics, leader, Duration.ofMinutes(5), clock);
+        client,
+        () -> sentinels,
+        metrics,
+        leader,
+        Duration.ofMinutes(5),
+        clock,
+        new ComponentExecutors(Duration.ofSeconds(1)));
   }
 
   static void snapshot(

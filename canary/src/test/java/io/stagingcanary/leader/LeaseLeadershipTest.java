@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.stagingcanary.platform.ComponentExecutors;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -135,7 +136,8 @@ class LeaseLeadershipTest {
             RENEW,
             RETRY,
             event -> acquired.add(event.identity()),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            new ComponentExecutors(Duration.ofSeconds(1)));
     replicas.add(leadership);
     return leadership;
   }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.metrics.CanaryMetrics;
 import io.stagingcanary.metrics.MetricsProperties;
+import io.stagingcanary.platform.ComponentExecutors;
 import io.stagingcanary.rules.ToolPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,7 +151,8 @@ class PolicyCatalogTest {
             List.of(),
             reload,
             Duration.ofHours(2));
-    return new PolicyCatalog(canary, runs, metrics());
+    return new PolicyCatalog(
+        canary, runs, metrics(), new ComponentExecutors(Duration.ofSeconds(1)));
   }
 
   private CanaryMetrics metrics() {

@@ -3,6 +3,7 @@ package io.stagingcanary.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.stagingcanary.TestJdbc;
 import io.stagingcanary.diff.ResourceKey;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class H2LedgerTest extends LedgerContract {
 
     try (HikariDataSource reopened = pool(url(), "sa", "")) {
       assertThat(migrate(reopened).migrationsExecuted).isZero();
-      JdbcLedger again = new JdbcLedger(reopened);
+      JdbcLedger again = new JdbcLedger(TestJdbc.client(reopened), TestJdbc.transactions(reopened));
       assertThat(again.findAll(CLUSTER)).containsExactly(entry);
       assertThat(again.findCluster(CLUSTER)).isPresent();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.stagingcanary.TestJdbc;
 import io.stagingcanary.diff.ResourceKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,7 +47,7 @@ abstract class LedgerContract {
     dataSource = pool(database[0], database[1], database[2]);
     MigrateResult result = migrate(dataSource);
     assertThat(result.migrationsExecuted).isGreaterThanOrEqualTo(1);
-    ledger = new JdbcLedger(dataSource, clock);
+    ledger = new JdbcLedger(TestJdbc.client(dataSource), TestJdbc.transactions(dataSource), clock);
   }
 
   @AfterEach

@@ -81,7 +81,12 @@ class SightTest {
         new ClusterIdentities(client, canary, beans.getBeanProvider(ClusterIdOverride.class));
     cluster = identities.current();
     identityReads.set(0);
-    liveness = new ApiLiveness(client, properties, clock);
+    liveness =
+        new ApiLiveness(
+            client,
+            properties,
+            clock,
+            new io.stagingcanary.platform.ComponentExecutors(Duration.ofSeconds(1)));
     sight =
         new Sight(
             canary, properties, liveness, identities, new InMemoryLedger(), clock, published::add);

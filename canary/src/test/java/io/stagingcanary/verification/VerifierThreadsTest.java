@@ -26,7 +26,8 @@ class VerifierThreadsTest {
             public String identity() {
               return "test";
             }
-          });
+          },
+          new io.stagingcanary.platform.ComponentExecutors(java.time.Duration.ofSeconds(1)));
 
   @AfterEach
   void close() {

@@ -3,6 +3,7 @@ package io.stagingcanary.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stagingcanary.platform.ComponentExecutors;
 import io.stagingcanary.sandbox.SandboxCluster;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -37,7 +38,8 @@ class ApiLivenessTest {
   void downOnlyAfterTheConfiguredFailuresInARowSinceTheFirstOfThem() {
     try (SandboxCluster sandbox = SandboxCluster.start("127.0.0.1", 0, List.of());
         KubernetesClient client = sandbox.newClient()) {
-      ApiLiveness liveness = new ApiLiveness(client, properties, clock);
+      ApiLiveness liveness =
+          new ApiLiveness(client, properties, clock, new ComponentExecutors(Duration.ofSeconds(1)));
       assertThat(liveness.aliveSince()).contains(T0);
 
       clock.advance(Duration.ofSeconds(2));
@@ -117,7 +119,9 @@ class ApiLivenessTest {
                       .withRequestRetryBackoffLimit(0)
                       .build())
               .build()) {
-        ApiLiveness liveness = new ApiLiveness(client, fast, Clock.systemUTC());
+        ApiLiveness liveness =
+            new ApiLiveness(
+                client, fast, Clock.systemUTC(), new ComponentExecutors(Duration.ofSeconds(1)));
         long started = System.nanoTime();
         liveness.probe();
         Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -149,7 +153,8 @@ class ApiLivenessTest {
                   Duration.ofSeconds(5),
                   Duration.ofSeconds(5),
                   0.5),
-              clock);
+              clock,
+              new ComponentExecutors(Duration.ofSeconds(1)));
       liveness.record(false, "earlier failure");
       assertThat(liveness.downSince()).isPresent();
       liveness.probe();

@@ -1,0 +1,8 @@
+package archfixture.cycle.a;
+
+import archfixture.cycle.b.Beta;
+
+/** One half of a package cycle. */
+public class Alpha {
+  Beta beta;
+}
