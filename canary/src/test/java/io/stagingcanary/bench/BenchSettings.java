@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * @param sizes sentinel counts to run, in order ({@code bench.sizes}, else {@code bench.sentinels})
  * @param agentJvmArgs the agent's JVM options: by default those the Deployment in {@code deploy/}
  *     sets ({@code JAVA_TOOL_OPTIONS}), {@code none} for JVM defaults, or the options given
+ * @param agentArgs further {@code --name=value} arguments for the agent ({@code bench.agent-args})
  */
 record BenchSettings(
     List<String> targets,
@@ -30,6 +31,7 @@ record BenchSettings(
     boolean inAgentSandbox,
     List<String> agentJvmArgs,
     String agentJvmArgsSource,
+    List<String> agentArgs,
     Path jar,
     Path markdown,
     Path json,
@@ -73,6 +75,7 @@ record BenchSettings(
         "in-agent".equals(System.getProperty("bench.sandbox", "external")),
         jvmArgs,
         source,
+        split(System.getProperty("bench.agent-args", "")),
         Path.of(System.getProperty("bench.jar", "canary/target/canary.jar")),
         markdown,
         Path.of(markdown.toString().replaceFirst("\\.md$", "") + ".json"),

@@ -23,8 +23,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -49,6 +51,7 @@ final class Workload {
   private static final Duration PER_DELETION = Duration.ofSeconds(15);
   private static final Duration ALERT_WAIT = Duration.ofSeconds(15);
   private static final int BURST_THREADS = 32;
+  private static final String SENTINEL_LABEL = "stagingcanary.io/sentinel";
 
   private final BenchSettings settings;
   private final BenchTarget target;
@@ -138,27 +141,32 @@ final class Workload {
   }
 
   private List<String> agentArgs(WebhookReceiver webhook, Duration groupWindow) {
-    return List.of(
-        "--canary.incidents.group-window=" + groupWindow.toMillis() + "ms",
-        "--canary.reseed.mode=" + settings.reseed(),
-        "--canary.alerts.webhooks[0].name=bench",
-        "--canary.alerts.webhooks[0].url=" + webhook.url());
+    List<String> args = new ArrayList<>();
+    args.add("--canary.incidents.group-window=" + groupWindow.toMillis() + "ms");
+    args.add("--canary.reseed.mode=" + settings.reseed());
+    args.add("--canary.alerts.webhooks[0].name=bench");
+    args.add("--canary.alerts.webhooks[0].url=" + webhook.url());
+    args.addAll(settings.agentArgs());
+    return args;
   }
 
   private String describe(BenchTarget.Cluster cluster, BenchFixtures fixtures) {
     return String.format(
-        Locale.ROOT,
-        "%s. N = %,d sentinels (%d tenants: a Namespace each, then ConfigMaps 60%%, Secrets 30%%,"
-            + " ServiceAccounts 10%%), %d single deletions with `canary.incidents.group-window=0s`,"
-            + " `canary.reseed.mode=%s`, the generic webhook channel pointed at a WireMock"
-            + " receiver, agent JVM options `%s` (%s).",
-        cluster.describe(),
-        fixtures.total(),
-        fixtures.tenants(),
-        Math.min(settings.deletions(), fixtures.configMaps().size()),
-        settings.reseed(),
-        String.join(" ", settings.agentJvmArgs()),
-        settings.agentJvmArgsSource());
+            Locale.ROOT,
+            "%s. N = %,d sentinels (%d tenants: a Namespace each, then ConfigMaps 60%%, Secrets 30%%,"
+                + " ServiceAccounts 10%%), %d single deletions with `canary.incidents.group-window=0s`,"
+                + " `canary.reseed.mode=%s`, the generic webhook channel pointed at a WireMock"
+                + " receiver, agent JVM options `%s` (%s).",
+            cluster.describe(),
+            fixtures.total(),
+            fixtures.tenants(),
+            Math.min(settings.deletions(), fixtures.configMaps().size()),
+            settings.reseed(),
+            String.join(" ", settings.agentJvmArgs()),
+            settings.agentJvmArgsSource())
+        + (settings.agentArgs().isEmpty()
+            ? ""
+            : " Further agent arguments: `" + String.join(" ", settings.agentArgs()) + "`.");
   }
 
   // ---- seeding
@@ -607,20 +615,73 @@ final class Workload {
   private void burst(
       AgentProcess agent, KubernetesClient client, WebhookReceiver webhook, BenchFixtures fixtures)
       throws Exception {
-    List<Target> victims = new ArrayList<>(fixtures.deletable());
-    Collections.shuffle(victims, new Random(7));
-    victims = victims.subList(0, Math.min(settings.burst(), victims.size()));
+    // Whole tenants, in order, until the burst size is reached: one DELETE of the collection
+    // (label selector) per namespace and kind, all at once, so that the burst is as short as the
+    // API server allows; what a collection delete left behind is deleted one by one.
+    Map<String, List<Target>> byNamespace = new LinkedHashMap<>();
+    for (Target t : fixtures.deletable()) {
+      byNamespace.computeIfAbsent(t.namespace(), n -> new ArrayList<>()).add(t);
+    }
+    List<Target> victims = new ArrayList<>();
+    List<String> namespaces = new ArrayList<>();
+    for (Map.Entry<String, List<Target>> entry : byNamespace.entrySet()) {
+      if (victims.size() >= settings.burst()) {
+        break;
+      }
+      namespaces.add(entry.getKey());
+      victims.addAll(entry.getValue());
+    }
     Duration window = settings.burstGroupWindow();
     Set<String> before = incidentIds(agent);
     ExecutorService pool = Executors.newFixedThreadPool(BURST_THREADS);
     Instant started = Instant.now();
     List<Future<?>> sent = new ArrayList<>();
     try {
-      for (Target victim : victims) {
-        sent.add(pool.submit(() -> delete(client, victim)));
+      for (String ns : namespaces) {
+        sent.add(
+            pool.submit(
+                () ->
+                    client
+                        .configMaps()
+                        .inNamespace(ns)
+                        .withLabel(SENTINEL_LABEL, "true")
+                        .delete()));
+        sent.add(
+            pool.submit(
+                () -> client.secrets().inNamespace(ns).withLabel(SENTINEL_LABEL, "true").delete()));
       }
       for (Future<?> future : sent) {
         future.get(2, TimeUnit.MINUTES);
+      }
+      sent.clear();
+      int leftOver = 0;
+      for (String ns : namespaces) {
+        for (var cm :
+            client
+                .configMaps()
+                .inNamespace(ns)
+                .withLabel(SENTINEL_LABEL, "true")
+                .list()
+                .getItems()) {
+          leftOver++;
+          sent.add(
+              pool.submit(
+                  () -> delete(client, new Target("ConfigMap", ns, cm.getMetadata().getName()))));
+        }
+        for (var secret :
+            client.secrets().inNamespace(ns).withLabel(SENTINEL_LABEL, "true").list().getItems()) {
+          leftOver++;
+          sent.add(
+              pool.submit(
+                  () -> delete(client, new Target("Secret", ns, secret.getMetadata().getName()))));
+        }
+      }
+      for (Future<?> future : sent) {
+        future.get(2, TimeUnit.MINUTES);
+      }
+      if (leftOver > 0) {
+        result.note(
+            "The collection deletes left " + leftOver + " objects; they were deleted one by one.");
       }
     } finally {
       pool.shutdownNow();
@@ -680,11 +741,11 @@ final class Workload {
     result.row(
         String.format(
             Locale.ROOT,
-            "Burst: %,d ConfigMap/Secret deletions from %d threads (sent in %.0f ms), agent"
-                + " restarted with `group-window=%ds` → incidents, first DELETE → last sealed /"
-                + " webhook paged",
+            "Burst: %,d ConfigMaps and Secrets of %d tenants deleted by collection (one DELETE per"
+                + " namespace and kind, all at once; done in %.0f ms), agent restarted with"
+                + " `group-window=%ds` → incidents, first DELETE → last sealed / webhook paged",
             victims.size(),
-            BURST_THREADS,
+            namespaces.size(),
             spreadMs,
             window.toSeconds()),
         String.format(
