@@ -37,9 +37,11 @@ final class AgentProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the agent. With {@code externalKubeconfig} it runs on its default profile against the
-   * cluster of that kubeconfig (a sandbox in another JVM); without, on the {@code sandbox} profile,
-   * which hosts the API server in the agent's own JVM on {@code sandboxPort}.
+   * Starts the agent on its default profile against the cluster of {@code kubeconfig}, with the
+   * benchmark's fixtures, loopback HTTP on {@code httpPort}, a generated API token, and {@code
+   * extraArgs} (Spring Boot {@code --name=value} arguments). Its output goes to {@code logName} in
+   * {@code workDir}; the data directory (the H2 ledger) is {@code workDir/data}, so a second start
+   * with the same directory finds its ledger and sentinels.
    */
   static AgentProcess start(
       Path jar,
@@ -47,42 +49,34 @@ final class AgentProcess implements AutoCloseable {
       Path workDir,
       Path fixturesRoot,
       int httpPort,
-      int sandboxPort,
-      Path externalKubeconfig,
-      String reseedMode)
+      Path kubeconfig,
+      List<String> extraArgs,
+      String logName)
       throws IOException {
     Path dataDir = workDir.resolve("data");
-    Path log = workDir.resolve("agent.log");
+    Path log = workDir.resolve(logName);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
     command.add("-jar");
     command.add(jar.toAbsolutePath().toString());
-    String token = null;
-    if (externalKubeconfig == null) {
-      command.add("--spring.profiles.active=sandbox");
-      command.add("--canary.sandbox.host=127.0.0.1");
-      command.add("--canary.sandbox.port=" + sandboxPort);
-    } else {
-      token = java.util.UUID.randomUUID().toString();
-    }
+    String token = java.util.UUID.randomUUID().toString();
     command.add("--canary.fixtures.path=" + fixturesRoot.toAbsolutePath());
     command.add("--canary.fixtures.sets=" + BenchFixtures.SET);
     command.add("--canary.data-dir=" + dataDir.toAbsolutePath());
     command.add("--server.address=127.0.0.1");
     command.add("--server.port=" + httpPort);
-    command.add("--canary.incidents.group-window=0s");
-    command.add("--canary.reseed.mode=" + reseedMode);
     command.add("--management.endpoints.web.exposure.include=health,info,prometheus,metrics");
+    command.addAll(extraArgs);
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(workDir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
-    if (externalKubeconfig != null) {
-      builder.environment().put("KUBECONFIG", externalKubeconfig.toAbsolutePath().toString());
-      builder.environment().put("CANARY_API_TOKEN", token);
-    }
+    builder.environment().put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
+    builder.environment().put("CANARY_API_TOKEN", token);
+    // The options under test are given explicitly; none may leak in from this environment.
+    builder.environment().remove("JAVA_TOOL_OPTIONS");
     return new AgentProcess(builder.start(), log, dataDir, httpPort, token);
   }
 
@@ -125,22 +119,34 @@ final class AgentProcess implements AutoCloseable {
     }
   }
 
-  /** POST with the sandbox's generated API token. */
+  /** POST without a body, with the agent's API token; fails unless it answers 200. */
   JsonNode post(String path) throws IOException, InterruptedException {
-    String bearer = token != null ? token : Files.readString(dataDir.resolve("api-token")).trim();
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(uri(path))
-                .timeout(Duration.ofMinutes(2))
-                .header("Authorization", "Bearer " + bearer)
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = send(path, null);
     if (response.statusCode() != 200) {
       throw new IllegalStateException(
           "POST " + path + " answered " + response.statusCode() + ": " + response.body());
     }
     return JSON.readTree(response.body());
+  }
+
+  /** POST of a JSON body with the agent's API token; any status is returned. */
+  HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
+    return send(path, json);
+  }
+
+  private HttpResponse<String> send(String path, String json)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path))
+            .timeout(Duration.ofMinutes(5))
+            .header("Authorization", "Bearer " + token);
+    if (json == null) {
+      request.POST(HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", "application/json");
+      request.POST(HttpRequest.BodyPublishers.ofString(json));
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private URI uri(String path) {

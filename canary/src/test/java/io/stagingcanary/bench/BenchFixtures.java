@@ -19,6 +19,7 @@ final class BenchFixtures {
   record Target(String kind, String namespace, String name) {}
 
   private final List<Target> configMaps = new ArrayList<>();
+  private final List<Target> secretTargets = new ArrayList<>();
   private final int tenants;
   private final int total;
   private int secrets;
@@ -39,6 +40,13 @@ final class BenchFixtures {
 
   List<Target> configMaps() {
     return configMaps;
+  }
+
+  /** ConfigMaps and Secrets: what a burst may delete (deleting them cascades to nothing). */
+  List<Target> deletable() {
+    List<Target> all = new ArrayList<>(configMaps);
+    all.addAll(secretTargets);
+    return all;
   }
 
   /** LIST requests for one full verification if the server pages at {@code pageSize}. */
@@ -111,6 +119,7 @@ final class BenchFixtures {
           fixtures.configMaps.add(new Target("ConfigMap", ns, name));
         } else if (slot < 9) {
           fixtures.secrets++;
+          fixtures.secretTargets.add(new Target("Secret", ns, "secret-" + i));
           yaml.append("apiVersion: v1\nkind: Secret\nmetadata:\n  name: secret-")
               .append(i)
               .append("\n  namespace: ")
