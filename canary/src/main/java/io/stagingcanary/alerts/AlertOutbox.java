@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -30,11 +32,38 @@ class AlertOutbox {
   private final JdbcClient jdbc;
   private final Clock clock;
   private final TransactionTemplate transaction;
+  private volatile Runnable onPending = () -> {};
 
   AlertOutbox(JdbcClient jdbc, TransactionTemplate transaction, Clock clock) {
     this.jdbc = jdbc;
     this.clock = clock;
     this.transaction = transaction;
+  }
+
+  /**
+   * Told when rows became due for delivery, after their transaction committed (at once without
+   * one), so that the delivery worker does not wait for its next poll.
+   */
+  void onPending(Runnable listener) {
+    this.onPending = listener;
+  }
+
+  private int due(int changed) {
+    if (changed == 0) {
+      return 0;
+    }
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              onPending.run();
+            }
+          });
+    } else {
+      onPending.run();
+    }
+    return changed;
   }
 
   /** Runs {@code work} in one transaction (joining the caller's, if any). */
@@ -90,7 +119,7 @@ class AlertOutbox {
               .param("next", next)
               .update();
     }
-    return added;
+    return state == OutboxEntry.State.PENDING ? due(added) : added;
   }
 
   /** Subjects with held rows of this alert name, oldest first. */
@@ -116,12 +145,13 @@ class AlertOutbox {
 
   /** The subject's held rows become pending (sent now, in their order). */
   int releaseHeld(String subject) {
-    return jdbc.sql(
-            "UPDATE alert_outbox SET state = 'PENDING', next_attempt_at = :now"
-                + " WHERE state = 'HELD' AND subject_id = :subject")
-        .param("now", utc(clock.instant()))
-        .param("subject", subject)
-        .update();
+    return due(
+        jdbc.sql(
+                "UPDATE alert_outbox SET state = 'PENDING', next_attempt_at = :now"
+                    + " WHERE state = 'HELD' AND subject_id = :subject")
+            .param("now", utc(clock.instant()))
+            .param("subject", subject)
+            .update());
   }
 
   /** The subject's held rows are recorded as not sent, with the reason. */
@@ -157,16 +187,17 @@ class AlertOutbox {
    * how many rows changed.
    */
   int release(Alert alert, String note) {
-    return jdbc.sql(
-            "UPDATE alert_outbox SET state = 'PENDING', alert_json = :json, last_error = :note,"
-                + " next_attempt_at = :now WHERE alert_id = :alertId AND state = 'SUPPRESSED'"
-                + " AND (last_error IS NULL OR last_error NOT LIKE :merged)")
-        .param("merged", IncidentAlerts.MERGED + "%")
-        .param("json", AlertCodec.encode(alert))
-        .param("note", truncate(note))
-        .param("now", utc(clock.instant()))
-        .param("alertId", alert.id())
-        .update();
+    return due(
+        jdbc.sql(
+                "UPDATE alert_outbox SET state = 'PENDING', alert_json = :json, last_error = :note,"
+                    + " next_attempt_at = :now WHERE alert_id = :alertId AND state = 'SUPPRESSED'"
+                    + " AND (last_error IS NULL OR last_error NOT LIKE :merged)")
+            .param("merged", IncidentAlerts.MERGED + "%")
+            .param("json", AlertCodec.encode(alert))
+            .param("note", truncate(note))
+            .param("now", utc(clock.instant()))
+            .param("alertId", alert.id())
+            .update());
   }
 
   /** The oldest pending entry of the channel: delivery is in order, one at a time. */

@@ -64,6 +64,8 @@ class OutboxWorker implements DisposableBean {
     final CircuitBreaker breaker;
     final TimeLimiter limiter;
     final ComponentExecutor executor;
+    final java.util.concurrent.atomic.AtomicBoolean woken =
+        new java.util.concurrent.atomic.AtomicBoolean();
     Instant lastResend;
 
     Lane(
@@ -142,6 +144,20 @@ class OutboxWorker implements DisposableBean {
     Duration every = delivery.pollInterval();
     for (Lane lane : lanes) {
       lane.executor.scheduleWithFixedDelay(() -> guarded(lane), every, every);
+    }
+    outbox.onPending(this::wake);
+  }
+
+  /** Rows became due: every lane delivers now rather than at its next poll (one wake at a time). */
+  private void wake() {
+    for (Lane lane : lanes) {
+      if (lane.woken.compareAndSet(false, true) && !lane.executor.isShutdown()) {
+        lane.executor.execute(
+            () -> {
+              lane.woken.set(false);
+              guarded(lane);
+            });
+      }
     }
   }
 
