@@ -98,25 +98,18 @@ class JdbcIncidentStoreTest {
   }
 
   static Incident.Item item(ResourceKey key, StatusType status) {
-    return new Incident.Item(key, "sandbox", "acme", status, status + " " + key.name());
+    return TestItems.item(key, "sandbox", "acme", status);
   }
 
   static Incident incident(String id, Instant openedAt, Incident.Item... items) {
-    return new Incident(
-        id,
-        "c-1",
-        "staging",
-        Incident.Type.SENTINEL_LOSS,
-        Incident.DetectedBy.WATCH,
-        openedAt,
-        null,
-        null,
-        null,
-        null,
-        items.length + " items",
-        List.of(items),
-        "text",
-        "markdown",
-        "{}");
+    return Incident.builder()
+        .id(id)
+        .cluster("c-1", "staging")
+        .type(Incident.Type.SENTINEL_LOSS)
+        .detectedBy(Incident.DetectedBy.WATCH)
+        .openedAt(openedAt)
+        .headline(items.length + " items")
+        .items(List.of(items))
+        .build();
   }
 }
