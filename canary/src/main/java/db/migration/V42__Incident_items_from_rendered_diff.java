@@ -25,7 +25,8 @@ import org.flywaydb.core.api.migration.Context;
  * and uids are taken from the incident's stored grouped diff ({@code diff_json}), which holds them
  * in full. An item the diff does not list (one restored after a restart) is rebuilt from its
  * one-line {@code detail}: reasons as they read, field changes parsed from {@code path: before →
- * after (reason)}, where a value shortened with {@code …} stays the shortened text.
+ * after (reason)}; a shortened string prints as before, any other shortened value (an object or
+ * list longer than 80 characters) as its shortened text in quotes.
  *
  * <p>Self-contained on purpose: it reads the format the agent wrote up to V40 and must not change
  * when the agent's own classes do.
@@ -205,13 +206,25 @@ public class V42__Incident_items_from_rendered_diff extends BaseJavaMigration {
         actualUid);
   }
 
-  /** A value as the detail line printed it: JSON, or (when shortened) its text. */
+  /**
+   * A value as the detail line printed it: JSON; a string shortened to 80 characters (it then
+   * prints the same again); any other shortened value as its printed text.
+   */
   private static JsonNode value(String printed) {
     try {
       return MAPPER.readTree(printed);
     } catch (Exception e) {
-      return NODES.textNode(printed);
+      // not JSON: shortened
     }
+    if (printed.startsWith("\"") && printed.endsWith("…")) {
+      try {
+        String head = printed.substring(0, printed.length() - 1) + "\"";
+        return NODES.textNode(MAPPER.readTree(head).asText() + "…");
+      } catch (Exception e) {
+        // cut inside an escape sequence: keep the text
+      }
+    }
+    return NODES.textNode(printed);
   }
 
   private static String text(JsonNode node) {

@@ -106,8 +106,9 @@ abstract class IncidentUpgradeContract {
     assertThat(restarted.text())
         .contains(
             "    MODIFIED  ConfigMap canary-initech/tps\n"
-                + "      data.cover: \"xxxxxxxxxxxxxxxxxxxx")
-        .contains("→ <removed> (value removed)\n")
+                + "      data.cover: \""
+                + "x".repeat(78)
+                + "… → <removed> (value removed)\n")
         .contains("    MISSING   Secret canary-initech/token\n");
 
     // The pre-rendered columns are gone; what is stored is data.
