@@ -6,9 +6,11 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaConstructorCall;
 import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,5 +145,30 @@ class ArchitectureTest {
   @Test
   void packagesAreFreeOfCycles() {
     slices().matching("io.stagingcanary.(*)..").should().beFreeOfCycles().check(mainClasses);
+  }
+
+  @Test
+  void valueTypesAreBuiltThroughTheirBuildersOnly() {
+    for (String type :
+        List.of(
+            "io.stagingcanary.incident.Incident",
+            "io.stagingcanary.runs.ToolRun",
+            "io.stagingcanary.store.LedgerEntry",
+            "io.stagingcanary.data.DataRecord",
+            "io.stagingcanary.alerts.Alert")) {
+      noClasses()
+          .that(
+              DescribedPredicate.describe(
+                  "are not " + type + " or its builder",
+                  (JavaClass c) ->
+                      !c.getName().equals(type) && !c.getName().startsWith(type + "$")))
+          .should()
+          .callConstructorWhere(
+              DescribedPredicate.describe(
+                  "the constructor of " + type,
+                  (JavaConstructorCall call) -> call.getTargetOwner().getName().equals(type)))
+          .because("a long positional constructor is easy to build half-empty; use the builder")
+          .check(mainClasses);
+    }
   }
 }
