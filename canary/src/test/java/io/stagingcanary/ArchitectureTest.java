@@ -9,6 +9,7 @@ import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaCall;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaConstructorCall;
 import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -16,6 +17,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -346,5 +348,30 @@ class ArchitectureTest {
           .forEach(missing::add);
     }
     assertThat(missing).as("packages without a row in docs/architecture.md").isEmpty();
+  }
+
+  @Test
+  void valueTypesAreBuiltThroughTheirBuildersOnly() {
+    for (String type :
+        List.of(
+            "io.stagingcanary.incident.Incident",
+            "io.stagingcanary.runs.ToolRun",
+            "io.stagingcanary.store.LedgerEntry",
+            "io.stagingcanary.data.DataRecord",
+            "io.stagingcanary.alerts.Alert")) {
+      noClasses()
+          .that(
+              DescribedPredicate.describe(
+                  "are not " + type + " or its builder",
+                  (JavaClass c) ->
+                      !c.getName().equals(type) && !c.getName().startsWith(type + "$")))
+          .should()
+          .callConstructorWhere(
+              DescribedPredicate.describe(
+                  "the constructor of " + type,
+                  (JavaConstructorCall call) -> call.getTargetOwner().getName().equals(type)))
+          .because("a long positional constructor is easy to build half-empty; use the builder")
+          .check(mainClasses);
+    }
   }
 }

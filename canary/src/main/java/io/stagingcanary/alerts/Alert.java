@@ -3,6 +3,8 @@ package io.stagingcanary.alerts;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * One alert as every channel renders it: what fired or resolved, for which incident (or tool run,
@@ -44,12 +46,31 @@ record Alert(
   static final String CANARY_BLIND = "SentinelCanaryBlind";
   static final String TOOL_RUN_VIOLATION = "ToolRunViolation";
 
+  /** Every alert name: a closed set. */
+  static final Set<String> NAMES = Set.of(SENTINEL_LOSS, CANARY_BLIND, TOOL_RUN_VIOLATION);
+
   static final String INCIDENT_LABEL = "incident";
   static final String TOOL_LABEL = "tool";
   static final String TOOL_VERSION_LABEL = "tool_version";
   static final String RUN_LABEL = "run";
 
+  /** Use {@link #builder()}: the positional form is kept for the builder only. */
   Alert {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(name, "name");
+    if (!NAMES.contains(name)) {
+      throw new IllegalArgumentException("unknown alert name " + name + ", one of " + NAMES);
+    }
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(severity, "severity");
+    Objects.requireNonNull(clusterName, "clusterName");
+    Objects.requireNonNull(clusterId, "clusterId");
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(summary, "summary");
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(diffJson, "diffJson");
+    Objects.requireNonNull(link, "link");
+    Objects.requireNonNull(startsAt, "startsAt");
     sets = List.copyOf(sets);
     counts = Map.copyOf(counts);
     labels =
@@ -59,41 +80,157 @@ record Alert(
     incidents = incidents == null ? List.of() : List.copyOf(incidents);
   }
 
-  /** An alert whose subject is an incident or a blind episode: labelled {@code incident}. */
-  Alert(
-      String id,
-      String name,
-      Status status,
-      Severity severity,
-      String clusterName,
-      String clusterId,
-      String subject,
-      List<String> sets,
-      String summary,
-      Map<String, Integer> counts,
-      String text,
-      String diffJson,
-      String link,
-      Instant startsAt,
-      Instant endsAt) {
-    this(
-        id,
-        name,
-        status,
-        severity,
-        clusterName,
-        clusterId,
-        subject,
-        sets,
-        summary,
-        counts,
-        text,
-        diffJson,
-        link,
-        startsAt,
-        endsAt,
-        Map.of(),
-        List.of());
+  /** An empty builder. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this alert's values, to change some of them. */
+  Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.name = name;
+    b.status = status;
+    b.severity = severity;
+    b.clusterName = clusterName;
+    b.clusterId = clusterId;
+    b.subject = subject;
+    b.sets = sets;
+    b.summary = summary;
+    b.counts = counts;
+    b.text = text;
+    b.diffJson = diffJson;
+    b.link = link;
+    b.startsAt = startsAt;
+    b.endsAt = endsAt;
+    b.labels = labels;
+    b.incidents = incidents;
+    return b;
+  }
+
+  /**
+   * Builds an {@link Alert}; {@link #build()} checks the required fields. Without an explicit
+   * {@link #id(String)} the id is {@link #idFor} of name, subject and status.
+   */
+  static final class Builder {
+    private String id;
+    private String name;
+    private Status status;
+    private Severity severity;
+    private String clusterName;
+    private String clusterId;
+    private String subject;
+    private List<String> sets = List.of();
+    private String summary;
+    private Map<String, Integer> counts = Map.of();
+    private String text;
+    private String diffJson = "{}";
+    private String link;
+    private Instant startsAt;
+    private Instant endsAt;
+    private Map<String, String> labels = Map.of();
+    private List<String> incidents = List.of();
+
+    private Builder() {}
+
+    Builder id(String id) {
+      this.id = id;
+      return this;
+    }
+
+    /** Which alert ({@link #SENTINEL_LOSS}, ...), about which subject, firing or resolved. */
+    Builder of(String name, String subject, Status status) {
+      this.name = name;
+      this.subject = subject;
+      this.status = status;
+      return this;
+    }
+
+    Builder severity(Severity severity) {
+      this.severity = severity;
+      return this;
+    }
+
+    /** The cluster's name and its {@code kube-system} uid. */
+    Builder cluster(String clusterName, String clusterId) {
+      this.clusterName = clusterName;
+      this.clusterId = clusterId;
+      return this;
+    }
+
+    Builder sets(List<String> sets) {
+      this.sets = sets;
+      return this;
+    }
+
+    Builder summary(String summary) {
+      this.summary = summary;
+      return this;
+    }
+
+    Builder counts(Map<String, Integer> counts) {
+      this.counts = counts;
+      return this;
+    }
+
+    /** The grouped diff as plain text and as JSON ({@code {}} when there is none). */
+    Builder diff(String text, String diffJson) {
+      this.text = text;
+      this.diffJson = diffJson;
+      return this;
+    }
+
+    Builder text(String text) {
+      this.text = text;
+      return this;
+    }
+
+    Builder link(String link) {
+      this.link = link;
+      return this;
+    }
+
+    /** When it began and (null while firing) when it ended. */
+    Builder period(Instant startsAt, Instant endsAt) {
+      this.startsAt = startsAt;
+      this.endsAt = endsAt;
+      return this;
+    }
+
+    Builder labels(Map<String, String> labels) {
+      this.labels = labels;
+      return this;
+    }
+
+    Builder incidents(List<String> incidents) {
+      this.incidents = incidents;
+      return this;
+    }
+
+    Alert build() {
+      String alertId =
+          id != null || name == null || subject == null || status == null
+              ? id
+              : idFor(name, subject, status);
+      return new Alert(
+          alertId,
+          name,
+          status,
+          severity,
+          clusterName,
+          clusterId,
+          subject,
+          sets,
+          summary,
+          counts,
+          text,
+          diffJson,
+          link,
+          startsAt,
+          endsAt,
+          labels,
+          incidents);
+    }
   }
 
   /** Firing or resolved. */
@@ -122,24 +259,11 @@ record Alert(
 
   /** The same alert, resolved at {@code at}, with its own id. */
   Alert resolvedAt(Instant at) {
-    return new Alert(
-        idFor(name, subject, Status.RESOLVED),
-        name,
-        Status.RESOLVED,
-        severity,
-        clusterName,
-        clusterId,
-        subject,
-        sets,
-        summary,
-        counts,
-        text,
-        diffJson,
-        link,
-        startsAt,
-        at,
-        labels,
-        incidents);
+    return toBuilder()
+        .id(idFor(name, subject, Status.RESOLVED))
+        .of(name, subject, Status.RESOLVED)
+        .period(startsAt, at)
+        .build();
   }
 
   /** The runbook anchor of this alert: its name in lower case (a heading of docs/runbook.md). */

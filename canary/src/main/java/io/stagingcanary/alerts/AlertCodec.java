@@ -62,26 +62,27 @@ final class AlertCodec {
         .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
     List<String> incidents = new ArrayList<>();
     node.path("incidents").forEach(i -> incidents.add(i.asText()));
-    return new Alert(
-        node.path("id").asText(),
-        node.path("name").asText(),
-        Alert.Status.valueOf(node.path("status").asText()),
-        Alert.Severity.valueOf(node.path("severity").asText()),
-        node.path("clusterName").asText(),
-        node.path("clusterId").asText(),
-        node.path("subject").asText(),
-        sets,
-        node.path("summary").asText(),
-        counts,
-        node.path("text").asText(),
-        node.path("diffJson").asText(),
-        node.path("link").asText(),
-        Instant.parse(node.path("startsAt").asText()),
-        node.path("endsAt").isNull() || node.path("endsAt").isMissingNode()
-            ? null
-            : Instant.parse(node.path("endsAt").asText()),
-        labels,
-        incidents);
+    return Alert.builder()
+        .id(node.path("id").asText())
+        .of(
+            node.path("name").asText(),
+            node.path("subject").asText(),
+            Alert.Status.valueOf(node.path("status").asText()))
+        .severity(Alert.Severity.valueOf(node.path("severity").asText()))
+        .cluster(node.path("clusterName").asText(), node.path("clusterId").asText())
+        .sets(sets)
+        .summary(node.path("summary").asText())
+        .counts(counts)
+        .diff(node.path("text").asText(), node.path("diffJson").asText())
+        .link(node.path("link").asText())
+        .period(
+            Instant.parse(node.path("startsAt").asText()),
+            node.path("endsAt").isNull() || node.path("endsAt").isMissingNode()
+                ? null
+                : Instant.parse(node.path("endsAt").asText()))
+        .labels(labels)
+        .incidents(incidents)
+        .build();
   }
 
   /** Counts in severity order (MISSING first), zeros left out. */

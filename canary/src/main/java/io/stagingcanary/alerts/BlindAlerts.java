@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,22 +176,17 @@ class BlindAlerts implements InitializingBean, DisposableBean {
             + since
             + ": "
             + reason;
-    return new Alert(
-        Alert.idFor(Alert.CANARY_BLIND, subject, Alert.Status.FIRING),
-        Alert.CANARY_BLIND,
-        Alert.Status.FIRING,
-        Alert.Severity.WARNING,
-        cluster.name(),
-        cluster.id(),
-        subject,
-        List.of(),
-        summary,
-        Map.of(),
-        summary + "\nBlind is not lost: nothing is reported missing until sight returns.\n",
-        "{}",
-        publicBase + "/api/v1/status",
-        since,
-        null);
+    return Alert.builder()
+        .of(Alert.CANARY_BLIND, subject, Alert.Status.FIRING)
+        .severity(Alert.Severity.WARNING)
+        .cluster(cluster.name(), cluster.id())
+        .summary(summary)
+        .diff(
+            summary + "\nBlind is not lost: nothing is reported missing until sight returns.\n",
+            "{}")
+        .link(publicBase + "/api/v1/status")
+        .period(since, null)
+        .build();
   }
 
   @Override

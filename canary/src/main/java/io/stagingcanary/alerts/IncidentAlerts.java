@@ -4,6 +4,8 @@ import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.incident.ExpectedChanges;
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentChangeListener;
+import io.stagingcanary.incident.IncidentJsonRenderer;
+import io.stagingcanary.incident.IncidentTextRenderer;
 import io.stagingcanary.metrics.CanaryMetrics;
 import io.stagingcanary.runs.RunCauses;
 import java.time.Clock;
@@ -179,21 +181,16 @@ class IncidentAlerts implements IncidentChangeListener {
         sets.add(item.set());
       }
     }
-    return new Alert(
-        Alert.idFor(Alert.SENTINEL_LOSS, incident.id(), Alert.Status.FIRING),
-        Alert.SENTINEL_LOSS,
-        Alert.Status.FIRING,
-        Alert.Severity.CRITICAL,
-        incident.clusterName(),
-        incident.clusterId(),
-        incident.id(),
-        List.copyOf(sets),
-        incident.headline(),
-        counts,
-        incident.text(),
-        incident.json(),
-        publicBase + "/api/v1/incidents/" + incident.id(),
-        incident.openedAt(),
-        null);
+    return Alert.builder()
+        .of(Alert.SENTINEL_LOSS, incident.id(), Alert.Status.FIRING)
+        .severity(Alert.Severity.CRITICAL)
+        .cluster(incident.clusterName(), incident.clusterId())
+        .sets(List.copyOf(sets))
+        .summary(incident.headline())
+        .counts(counts)
+        .diff(IncidentTextRenderer.render(incident), IncidentJsonRenderer.render(incident))
+        .link(publicBase + "/api/v1/incidents/" + incident.id())
+        .period(incident.openedAt(), null)
+        .build();
   }
 }

@@ -145,24 +145,18 @@ class ToolRunAlerts {
     labels.put(Alert.TOOL_LABEL, failed.tool());
     labels.put(Alert.TOOL_VERSION_LABEL, failed.toolVersion());
     labels.put(Alert.RUN_LABEL, failed.runId());
-    return new Alert(
-        Alert.idFor(Alert.TOOL_RUN_VIOLATION, failed.runId(), Alert.Status.FIRING),
-        Alert.TOOL_RUN_VIOLATION,
-        Alert.Status.FIRING,
-        Alert.Severity.CRITICAL,
-        failed.clusterName(),
-        failed.clusterId(),
-        failed.runId(),
-        List.of(),
-        failed.summary(),
-        Map.of("VIOLATIONS", failed.violations()),
-        text(failed, publicBase, incidents),
-        groupedDiff(failed.json()),
-        publicBase + "/api/v1/runs/" + failed.runId(),
-        failed.failedAt(),
-        null,
-        labels,
-        incidents);
+    return Alert.builder()
+        .of(Alert.TOOL_RUN_VIOLATION, failed.runId(), Alert.Status.FIRING)
+        .severity(Alert.Severity.CRITICAL)
+        .cluster(failed.clusterName(), failed.clusterId())
+        .summary(failed.summary())
+        .counts(Map.of("VIOLATIONS", failed.violations()))
+        .diff(text(failed, publicBase, incidents), groupedDiff(failed.json()))
+        .link(publicBase + "/api/v1/runs/" + failed.runId())
+        .period(failed.failedAt(), null)
+        .labels(labels)
+        .incidents(incidents)
+        .build();
   }
 
   /** The grouped diff of the run's result ({@code diff}), as a loss alert carries its own. */

@@ -1,6 +1,8 @@
 package io.stagingcanary.api;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.stagingcanary.diff.ResourceKey;
+import io.stagingcanary.diff.StatusType;
 import io.stagingcanary.incident.Incident;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +24,7 @@ record IncidentView(
     Instant blindFrom,
     Instant blindTo,
     String headline,
-    List<Incident.Item> items,
+    List<ItemView> items,
     @JsonRawValue String diff,
     List<String> causedBy) {
 
@@ -34,7 +36,7 @@ record IncidentView(
   static IncidentView of(Incident incident, List<String> causedBy) {
     String status =
         incident.resolvedAt() != null ? "resolved" : incident.isSealed() ? "open" : "collecting";
-    String diff = incident.json() == null || incident.json().isBlank() ? "null" : incident.json();
+    String diff = incident.json();
     return new IncidentView(
         incident.id(),
         incident.clusterName(),
@@ -48,8 +50,24 @@ record IncidentView(
         incident.blindFrom(),
         incident.blindTo(),
         incident.headline(),
-        incident.items(),
+        incident.items().stream().map(ItemView::of).toList(),
         diff,
         List.copyOf(causedBy));
+  }
+
+  /**
+   * One sentinel of the incident as the API has always shown it: key, set, tenant (empty when
+   * unknown), status and its reasons and field changes on one line.
+   */
+  record ItemView(ResourceKey key, String set, String tenant, StatusType status, String detail) {
+
+    static ItemView of(Incident.Item item) {
+      return new ItemView(
+          item.key(),
+          item.set() == null ? "" : item.set(),
+          item.tenant() == null ? "" : item.tenant(),
+          item.status(),
+          item.detail());
+    }
   }
 }

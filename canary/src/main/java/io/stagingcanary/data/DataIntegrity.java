@@ -397,21 +397,12 @@ public class DataIntegrity implements ExtraDegradations, DisposableBean {
             entry.key().namespace(),
             entry.key().name(),
             entry.generation());
-    return new DataRecord(
-        current.id(),
-        entry.key().namespace(),
-        entry.key().name(),
-        entry.set(),
-        entry.tenant(),
-        entry.uid(),
-        entry.generation(),
-        size,
-        DataContent.expectedSha256(seed, size),
-        WriteState.PENDING,
-        null,
-        null,
-        null,
-        null);
+    return DataRecord.builder()
+        .clusterId(current.id())
+        .claim(entry.key().namespace(), entry.key().name(), entry.uid())
+        .owner(entry.set(), entry.tenant())
+        .content(entry.generation(), size, DataContent.expectedSha256(seed, size))
+        .build();
   }
 
   private List<LedgerEntry> claimEntries(ClusterIdentity current) {

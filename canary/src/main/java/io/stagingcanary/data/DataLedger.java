@@ -122,20 +122,17 @@ class DataLedger {
 
   private static DataRecord toRecord(ResultSet rs, int row) throws SQLException {
     String checkState = rs.getString("check_state");
-    return new DataRecord(
-        rs.getString("cluster_id"),
-        rs.getString("namespace"),
-        rs.getString("claim"),
-        rs.getString("set_name"),
-        rs.getString("tenant"),
-        rs.getString("claim_uid"),
-        rs.getInt("generation"),
-        rs.getLong("size_bytes"),
-        rs.getString("expected_sha256"),
-        DataRecord.WriteState.valueOf(rs.getString("write_state")),
-        instant(rs, "written_at"),
-        checkState == null ? null : DataRecord.CheckState.valueOf(checkState),
-        rs.getString("check_detail"),
-        instant(rs, "checked_at"));
+    return DataRecord.builder()
+        .clusterId(rs.getString("cluster_id"))
+        .claim(rs.getString("namespace"), rs.getString("claim"), rs.getString("claim_uid"))
+        .owner(rs.getString("set_name"), rs.getString("tenant"))
+        .content(rs.getInt("generation"), rs.getLong("size_bytes"), rs.getString("expected_sha256"))
+        .write(
+            DataRecord.WriteState.valueOf(rs.getString("write_state")), instant(rs, "written_at"))
+        .check(
+            checkState == null ? null : DataRecord.CheckState.valueOf(checkState),
+            rs.getString("check_detail"),
+            instant(rs, "checked_at"))
+        .build();
   }
 }

@@ -2,16 +2,11 @@ package io.stagingcanary.incident;
 
 import io.stagingcanary.cluster.ClusterIdentity;
 import io.stagingcanary.config.CanaryProperties;
-import io.stagingcanary.diff.Details;
 import io.stagingcanary.diff.DiffResult;
 import io.stagingcanary.diff.Headline;
-import io.stagingcanary.diff.Json;
-import io.stagingcanary.diff.JsonRenderer;
-import io.stagingcanary.diff.MarkdownRenderer;
 import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.diff.SentinelResult;
 import io.stagingcanary.diff.StatusType;
-import io.stagingcanary.diff.TextRenderer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -369,22 +364,16 @@ public final class IncidentEngine {
             + previousSentinels
             + " sentinels seeded there are gone with it";
     reset =
-        new Incident(
-            newId(now),
-            cluster.id(),
-            cluster.name(),
-            Incident.Type.ENVIRONMENT_RESET,
-            Incident.DetectedBy.STARTUP,
-            now,
-            now,
-            now,
-            null,
-            null,
-            headline,
-            List.of(),
-            headline + "\n",
-            "**" + headline + "**\n",
-            "{\"headline\":" + Json.quote(headline) + "}");
+        Incident.builder()
+            .id(newId(now))
+            .cluster(cluster.id(), cluster.name())
+            .type(Incident.Type.ENVIRONMENT_RESET)
+            .detectedBy(Incident.DetectedBy.STARTUP)
+            .openedAt(now)
+            .sealedAt(now)
+            .resolvedAt(now)
+            .headline(headline)
+            .build();
     Incident incident = reset;
     flush();
     return incident;
@@ -443,22 +432,15 @@ public final class IncidentEngine {
     if (collecting == null) {
       Pending origin = freshOrigin;
       Incident skeleton =
-          new Incident(
-              origin.id(),
-              cluster.id(),
-              cluster.name(),
-              Incident.Type.SENTINEL_LOSS,
-              origin.detectedBy(),
-              origin.since(),
-              null,
-              null,
-              origin.blindFrom(),
-              origin.blindTo(),
-              "",
-              List.of(),
-              "",
-              "",
-              "");
+          Incident.builder()
+              .id(origin.id())
+              .cluster(cluster.id(), cluster.name())
+              .type(Incident.Type.SENTINEL_LOSS)
+              .detectedBy(origin.detectedBy())
+              .openedAt(origin.since())
+              .blindInterval(origin.blindFrom(), origin.blindTo())
+              .headline("")
+              .build();
       Map<ResourceKey, SentinelResult> results = new LinkedHashMap<>(fresh);
       Incident incident = render(skeleton, results, Map.of(), null, null);
       boolean stored =
@@ -505,22 +487,7 @@ public final class IncidentEngine {
   }
 
   private static Incident withBlindInterval(Incident i, Instant blindFrom, Instant blindTo) {
-    return new Incident(
-        i.id(),
-        i.clusterId(),
-        i.clusterName(),
-        i.type(),
-        i.detectedBy(),
-        i.openedAt(),
-        i.sealedAt(),
-        i.resolvedAt(),
-        blindFrom,
-        blindTo,
-        i.headline(),
-        i.items(),
-        i.text(),
-        i.markdown(),
-        i.json());
+    return i.toBuilder().blindInterval(blindFrom, blindTo).build();
   }
 
   private boolean writeEscalations(List<Runnable> handOn) {
@@ -649,32 +616,14 @@ public final class IncidentEngine {
       Instant resolvedAt) {
     DiffResult diff = new DiffResult(List.copyOf(results.values()), List.of());
     List<Incident.Item> items = new ArrayList<>(restoredItems.values());
-    for (SentinelResult result : results.values()) {
-      items.add(
-          new Incident.Item(
-              result.key(),
-              result.set(),
-              result.tenant(),
-              result.type(),
-              String.join("; ", Details.lines(result.status()))));
-    }
+    results.values().forEach(result -> items.add(Incident.Item.of(result)));
     boolean fromRestoreOnly = results.isEmpty();
-    return new Incident(
-        previous.id(),
-        previous.clusterId(),
-        previous.clusterName(),
-        previous.type(),
-        previous.detectedBy(),
-        previous.openedAt(),
-        sealedAt,
-        resolvedAt,
-        previous.blindFrom(),
-        previous.blindTo(),
-        fromRestoreOnly ? previous.headline() : Headline.of(diff),
-        items,
-        fromRestoreOnly ? previous.text() : TextRenderer.render(diff),
-        fromRestoreOnly ? previous.markdown() : MarkdownRenderer.render(diff),
-        fromRestoreOnly ? previous.json() : JsonRenderer.render(diff));
+    return previous.toBuilder()
+        .sealedAt(sealedAt)
+        .resolvedAt(resolvedAt)
+        .headline(fromRestoreOnly ? previous.headline() : Headline.of(diff))
+        .items(items)
+        .build();
   }
 
   private static String newId(Instant now) {

@@ -9,7 +9,10 @@ public interface IncidentStore {
 
   void insert(Incident incident);
 
-  /** Replaces the incident's mutable fields (sealed/resolved times, items, renderings). */
+  /**
+   * Replaces the incident's mutable fields (sealed/resolved times, blind interval, headline,
+   * items).
+   */
   void update(Incident incident);
 
   Optional<Incident> find(String id);

@@ -25,6 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Incidents in the ledger database (H2 or PostgreSQL); an incident and its items change together.
+ * Items are stored as facts ({@link ItemColumns}); nothing rendered is stored.
  *
  * <p>A read takes one connection at a time: the incidents first, then their items in one query
  * after the first result set is closed, so concurrent readers cannot deadlock the pool. An update
@@ -35,7 +36,11 @@ public class JdbcIncidentStore implements IncidentStore {
 
   private static final String COLUMNS =
       "incident_id, cluster_id, cluster_name, incident_type, detected_by, opened_at, sealed_at,"
-          + " resolved_at, blind_from, blind_to, headline, diff_text, diff_markdown, diff_json";
+          + " resolved_at, blind_from, blind_to, headline";
+
+  private static final String ITEM_COLUMNS =
+      "incident_id, api_version, kind, namespace, name, set_name, tenant, status, reasons,"
+          + " field_changes, expected_uid, actual_uid";
 
   private final JdbcClient jdbc;
   private final NamedParameterJdbcTemplate named;
@@ -55,8 +60,7 @@ public class JdbcIncidentStore implements IncidentStore {
                   "INSERT INTO incident ("
                       + COLUMNS
                       + ") VALUES (:id, :clusterId, :clusterName, :type, :detectedBy, :openedAt,"
-                      + " :sealedAt, :resolvedAt, :blindFrom, :blindTo, :headline, :text,"
-                      + " :markdown, :json)")
+                      + " :sealedAt, :resolvedAt, :blindFrom, :blindTo, :headline)")
               .paramSource(params(incident))
               .update();
           insertItems(incident.id(), incident.items());
@@ -69,8 +73,7 @@ public class JdbcIncidentStore implements IncidentStore {
         status -> {
           jdbc.sql(
                   "UPDATE incident SET sealed_at = :sealedAt, resolved_at = :resolvedAt,"
-                      + " blind_from = :blindFrom, blind_to = :blindTo, headline = :headline,"
-                      + " diff_text = :text, diff_markdown = :markdown, diff_json = :json"
+                      + " blind_from = :blindFrom, blind_to = :blindTo, headline = :headline"
                       + " WHERE incident_id = :id")
               .paramSource(params(incident))
               .update();
@@ -156,7 +159,8 @@ public class JdbcIncidentStore implements IncidentStore {
     if (!changed.isEmpty()) {
       named.batchUpdate(
           "UPDATE incident_item SET set_name = :set, tenant = :tenant, status = :status,"
-              + " detail = :detail WHERE incident_id = :id AND api_version = :apiVersion"
+              + " reasons = :reasons, field_changes = :fieldChanges, expected_uid = :expectedUid,"
+              + " actual_uid = :actualUid WHERE incident_id = :id AND api_version = :apiVersion"
               + " AND kind = :kind AND namespace = :namespace AND name = :name",
           itemParams(incident.id(), changed));
     }
@@ -168,9 +172,10 @@ public class JdbcIncidentStore implements IncidentStore {
       return;
     }
     named.batchUpdate(
-        "INSERT INTO incident_item (incident_id, api_version, kind, namespace, name, set_name,"
-            + " tenant, status, detail) VALUES (:id, :apiVersion, :kind, :namespace, :name,"
-            + " :set, :tenant, :status, :detail)",
+        "INSERT INTO incident_item ("
+            + ITEM_COLUMNS
+            + ") VALUES (:id, :apiVersion, :kind, :namespace, :name, :set, :tenant, :status,"
+            + " :reasons, :fieldChanges, :expectedUid, :actualUid)",
         itemParams(incidentId, items));
   }
 
@@ -180,6 +185,7 @@ public class JdbcIncidentStore implements IncidentStore {
         .map(
             item -> {
               ResourceKey key = item.key();
+              ItemColumns columns = ItemColumns.of(item.change());
               return new MapSqlParameterSource()
                   .addValue("id", incidentId)
                   .addValue("apiVersion", key.apiVersion())
@@ -188,25 +194,26 @@ public class JdbcIncidentStore implements IncidentStore {
                   .addValue("name", key.name())
                   .addValue("set", item.set() == null ? "" : item.set())
                   .addValue("tenant", item.tenant() == null ? "" : item.tenant())
-                  .addValue("status", item.status().name())
-                  .addValue("detail", item.detail() == null ? "" : item.detail());
+                  .addValue("status", columns.status().name())
+                  .addValue("reasons", columns.reasons())
+                  .addValue("fieldChanges", columns.fieldChanges())
+                  .addValue("expectedUid", columns.expectedUid())
+                  .addValue("actualUid", columns.actualUid());
             })
         .toArray(SqlParameterSource[]::new);
   }
 
-  /** An item as it reads back (nulls stored as empty strings). */
+  /** An item as it reads back (empty set and tenant as null, the verdict through its columns). */
   private static Incident.Item normalised(Incident.Item item) {
-    ResourceKey key = item.key();
     return new Incident.Item(
-        new ResourceKey(
-            key.apiVersion(),
-            key.kind(),
-            key.namespace() == null ? "" : key.namespace(),
-            key.name()),
-        item.set() == null ? "" : item.set(),
-        item.tenant() == null ? "" : item.tenant(),
-        item.status(),
-        item.detail() == null ? "" : item.detail());
+        item.key(),
+        emptyAsNull(item.set()),
+        emptyAsNull(item.tenant()),
+        ItemColumns.of(item.change()).change());
+  }
+
+  private static String emptyAsNull(String value) {
+    return value == null || value.isEmpty() ? null : value;
   }
 
   /** The incidents with their items, read after the incidents' result set is closed. */
@@ -216,52 +223,28 @@ public class JdbcIncidentStore implements IncidentStore {
     }
     Map<String, List<Incident.Item>> items = items(incidents.stream().map(Incident::id).toList());
     return incidents.stream()
-        .map(
-            i ->
-                new Incident(
-                    i.id(),
-                    i.clusterId(),
-                    i.clusterName(),
-                    i.type(),
-                    i.detectedBy(),
-                    i.openedAt(),
-                    i.sealedAt(),
-                    i.resolvedAt(),
-                    i.blindFrom(),
-                    i.blindTo(),
-                    i.headline(),
-                    items.getOrDefault(i.id(), List.of()),
-                    i.text(),
-                    i.markdown(),
-                    i.json()))
+        .map(i -> i.toBuilder().items(items.getOrDefault(i.id(), List.of())).build())
         .toList();
   }
 
   private static Incident toIncident(ResultSet rs, int row) throws SQLException {
-    return new Incident(
-        rs.getString("incident_id"),
-        rs.getString("cluster_id"),
-        rs.getString("cluster_name"),
-        Incident.Type.valueOf(rs.getString("incident_type")),
-        Incident.DetectedBy.valueOf(rs.getString("detected_by")),
-        instant(rs, "opened_at"),
-        instant(rs, "sealed_at"),
-        instant(rs, "resolved_at"),
-        instant(rs, "blind_from"),
-        instant(rs, "blind_to"),
-        rs.getString("headline"),
-        List.of(),
-        rs.getString("diff_text"),
-        rs.getString("diff_markdown"),
-        rs.getString("diff_json"));
+    return Incident.builder()
+        .id(rs.getString("incident_id"))
+        .cluster(rs.getString("cluster_id"), rs.getString("cluster_name"))
+        .type(Incident.Type.valueOf(rs.getString("incident_type")))
+        .detectedBy(Incident.DetectedBy.valueOf(rs.getString("detected_by")))
+        .openedAt(instant(rs, "opened_at"))
+        .sealedAt(instant(rs, "sealed_at"))
+        .resolvedAt(instant(rs, "resolved_at"))
+        .blindInterval(instant(rs, "blind_from"), instant(rs, "blind_to"))
+        .headline(rs.getString("headline"))
+        .build();
   }
 
   /** The items of these incidents, by incident id, each list sorted by key. */
   private Map<String, List<Incident.Item>> items(List<String> ids) {
     Map<String, List<Incident.Item>> items = new HashMap<>();
-    jdbc.sql(
-            "SELECT incident_id, api_version, kind, namespace, name, set_name, tenant, status,"
-                + " detail FROM incident_item WHERE incident_id IN (:ids)")
+    jdbc.sql("SELECT " + ITEM_COLUMNS + " FROM incident_item WHERE incident_id IN (:ids)")
         .param("ids", ids)
         .query(
             rs -> {
@@ -274,10 +257,15 @@ public class JdbcIncidentStore implements IncidentStore {
                               rs.getString("kind"),
                               rs.getString("namespace"),
                               rs.getString("name")),
-                          rs.getString("set_name"),
-                          rs.getString("tenant"),
-                          StatusType.valueOf(rs.getString("status")),
-                          rs.getString("detail")));
+                          emptyAsNull(rs.getString("set_name")),
+                          emptyAsNull(rs.getString("tenant")),
+                          new ItemColumns(
+                                  StatusType.valueOf(rs.getString("status")),
+                                  rs.getString("reasons"),
+                                  rs.getString("field_changes"),
+                                  rs.getString("expected_uid"),
+                                  rs.getString("actual_uid"))
+                              .change()));
             });
     items.values().forEach(list -> list.sort((a, b) -> a.key().compareTo(b.key())));
     return items;
@@ -295,10 +283,7 @@ public class JdbcIncidentStore implements IncidentStore {
         .addValue("resolvedAt", utc(incident.resolvedAt()))
         .addValue("blindFrom", utc(incident.blindFrom()))
         .addValue("blindTo", utc(incident.blindTo()))
-        .addValue("headline", incident.headline())
-        .addValue("text", incident.text())
-        .addValue("markdown", incident.markdown())
-        .addValue("json", incident.json());
+        .addValue("headline", incident.headline());
   }
 
   private static OffsetDateTime utc(Instant instant) {

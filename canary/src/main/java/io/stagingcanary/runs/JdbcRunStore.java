@@ -249,12 +249,12 @@ public class JdbcRunStore implements RunStore {
         .addValue("commit", run.commit())
         .addValue("pipelineUrl", run.pipelineUrl())
         .addValue("policy", run.policy())
-        .addValue("source", run.source())
+        .addValue("source", run.source().value())
         .addValue("jobNamespace", run.job() == null ? null : run.job().namespace())
         .addValue("jobName", run.job() == null ? null : run.job().name())
         .addValue("jobUid", run.job() == null ? null : run.job().uid())
         .addValue("status", run.status().name())
-        .addValue("verdict", run.verdict())
+        .addValue("verdict", run.verdict() == null ? null : run.verdict().name())
         .addValue("startedAt", utc(run.startedAt()))
         .addValue("completedAt", utc(run.completedAt()))
         .addValue("exitCode", run.exitCode())
@@ -269,30 +269,33 @@ public class JdbcRunStore implements RunStore {
 
   private static ToolRun toRun(ResultSet rs, int row) throws SQLException {
     String jobUid = rs.getString("job_uid");
-    return new ToolRun(
-        rs.getString("run_id"),
-        rs.getString("cluster_id"),
-        rs.getString("tool"),
-        rs.getString("tool_version"),
-        rs.getString("git_commit"),
-        rs.getString("pipeline_url"),
-        rs.getString("policy"),
-        rs.getString("run_source"),
-        jobUid == null
-            ? null
-            : new ToolRun.JobRef(rs.getString("job_namespace"), rs.getString("job_name"), jobUid),
-        ToolRun.Status.valueOf(rs.getString("run_status")),
-        rs.getString("verdict"),
-        instant(rs, "started_at"),
-        instant(rs, "completed_at"),
-        (Integer) rs.getObject("exit_code", Integer.class),
-        (Integer) rs.getObject("violations", Integer.class),
-        rs.getString("headline"),
-        rs.getString("baseline_json"),
-        rs.getString("result_json"),
-        rs.getString("report_text"),
-        rs.getString("report_markdown"),
-        rs.getString("report_junit"));
+    String verdict = rs.getString("verdict");
+    Instant completedAt = instant(rs, "completed_at");
+    return ToolRun.builder()
+        .id(rs.getString("run_id"))
+        .clusterId(rs.getString("cluster_id"))
+        .tool(rs.getString("tool"), rs.getString("tool_version"))
+        .commit(rs.getString("git_commit"))
+        .pipelineUrl(rs.getString("pipeline_url"))
+        .policy(rs.getString("policy"))
+        .source(ToolRun.Source.of(rs.getString("run_source")))
+        .job(
+            jobUid == null
+                ? null
+                : new ToolRun.JobRef(
+                    rs.getString("job_namespace"), rs.getString("job_name"), jobUid))
+        .status(ToolRun.Status.valueOf(rs.getString("run_status")))
+        .verdict(verdict == null ? null : ToolRun.Verdict.valueOf(verdict))
+        .startedAt(instant(rs, "started_at"))
+        .completedAt(completedAt)
+        .exitCode((Integer) rs.getObject("exit_code", Integer.class))
+        .violations((Integer) rs.getObject("violations", Integer.class))
+        .headline(rs.getString("headline"))
+        .baselineJson(rs.getString("baseline_json"))
+        .resultJson(rs.getString("result_json"))
+        .reports(rs.getString("report_text"), rs.getString("report_markdown"))
+        .junit(rs.getString("report_junit"))
+        .build();
   }
 
   private static Deployment toDeployment(ResultSet rs, int row) throws SQLException {

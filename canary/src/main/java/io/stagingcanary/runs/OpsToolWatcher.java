@@ -176,7 +176,7 @@ class OpsToolWatcher implements DisposableBean {
                   null,
                   null,
                   true,
-                  ToolRun.SOURCE_JOB,
+                  ToolRun.Source.JOB,
                   new ToolRun.JobRef(
                       job.getMetadata().getNamespace(), job.getMetadata().getName(), uid)));
       runOfJob.put(uid, run.id());
@@ -196,7 +196,7 @@ class OpsToolWatcher implements DisposableBean {
     try {
       ToolRun run = runs.complete(runId, exitCode, null);
       if (leadership.isLeader()) {
-        annotate(job, Map.of(RUN_ID, runId, VERDICT, run.verdict()));
+        annotate(job, Map.of(RUN_ID, runId, VERDICT, run.verdict().name()));
       }
       runOfJob.remove(uid);
     } catch (RuntimeException e) {

@@ -32,7 +32,7 @@ class RunAttribution implements RunCauses {
     List<RunService.Window> windows = runs.windowsAt(incident.openedAt());
     Optional<RunService.Window> cause =
         windows.stream()
-            .filter(w -> "FAIL".equals(w.verdict()))
+            .filter(w -> w.verdict() == ToolRun.Verdict.FAIL)
             .filter(w -> incident.items().stream().map(Incident.Item::key).allMatch(w::changed))
             .reduce((first, later) -> later);
     if (cause.isPresent()) {

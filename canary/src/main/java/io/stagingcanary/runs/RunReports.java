@@ -281,7 +281,7 @@ final class RunReports {
     root.put("commit", run.commit());
     root.put("pipelineUrl", run.pipelineUrl());
     root.put("policy", run.policy());
-    root.put("source", run.source());
+    root.put("source", run.source().value());
     if (run.job() != null) {
       Map<String, Object> job = new LinkedHashMap<>();
       job.put("namespace", run.job().namespace());
@@ -290,7 +290,7 @@ final class RunReports {
       root.put("job", job);
     }
     root.put("status", run.status().name());
-    root.put("verdict", run.verdict());
+    root.put("verdict", run.verdict() == null ? null : run.verdict().name());
     root.put("startedAt", String.valueOf(run.startedAt()));
     root.put("completedAt", run.completedAt() == null ? null : run.completedAt().toString());
     root.put("exitCode", run.exitCode());
@@ -416,7 +416,7 @@ final class RunReports {
     property(out, "version", run.version());
     property(out, "verdict", j.verdict().name());
     property(out, "policy", run.policy() == null ? "" : run.policy());
-    property(out, "source", run.source());
+    property(out, "source", run.source().value());
     out.append("    </properties>\n");
     cases.forEach(out::append);
     out.append("    <system-out>").append(body(text)).append("</system-out>\n");

@@ -115,7 +115,7 @@ public class RunService implements ReseedHold {
       String pipelineUrl,
       String policy,
       boolean allowUnhealthyBaseline,
-      String source,
+      ToolRun.Source source,
       ToolRun.JobRef job) {}
 
   /** A bad request: names the field. */
@@ -171,7 +171,7 @@ public class RunService implements ReseedHold {
       ToolPolicy policy,
       Instant startedAt,
       Instant completedAt,
-      String verdict,
+      ToolRun.Verdict verdict,
       Set<ResourceKey> changedKeys) {
 
     Window {
@@ -229,28 +229,18 @@ public class RunService implements ReseedHold {
     }
     Instant startedAt = before.takenAt().truncatedTo(ChronoUnit.MICROS);
     ToolRun run =
-        new ToolRun(
-            UUID.randomUUID().toString(),
-            cluster.id(),
-            tool,
-            version,
-            blankToNull(request.commit()),
-            blankToNull(request.pipelineUrl()),
-            policy.map(ToolPolicy::tool).orElse(null),
-            request.source() == null ? ToolRun.SOURCE_API : request.source(),
-            request.job(),
-            ToolRun.Status.RUNNING,
-            null,
-            startedAt,
-            null,
-            null,
-            null,
-            null,
-            baselineJson(before, notPresent),
-            null,
-            null,
-            null,
-            null);
+        ToolRun.builder()
+            .id(UUID.randomUUID().toString())
+            .clusterId(cluster.id())
+            .tool(tool, version)
+            .commit(blankToNull(request.commit()))
+            .pipelineUrl(blankToNull(request.pipelineUrl()))
+            .policy(policy.map(ToolPolicy::tool).orElse(null))
+            .source(request.source() == null ? ToolRun.Source.API : request.source())
+            .job(request.job())
+            .startedAt(startedAt)
+            .baselineJson(baselineJson(before, notPresent))
+            .build();
     store.insert(run);
     active.put(run.id(), new ActiveRun(run, before, policy.orElse(null)));
     remember(
@@ -370,7 +360,7 @@ public class RunService implements ReseedHold {
   private ToolRun store(Judgement judgement, Integer exitCode, ClusterIdentity cluster) {
     ToolRun run = judgement.run();
     Instant completedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    ToolRun timed = run.complete(null, completedAt, exitCode, 0, null, null, null, null, null);
+    ToolRun timed = run.toBuilder().completed(completedAt, exitCode).violations(0).build();
     List<ToolRun> overlapping =
         store.overlapping(run.clusterId(), run.startedAt(), completedAt).stream()
             .filter(o -> !o.id().equals(run.id()))
@@ -390,16 +380,12 @@ public class RunService implements ReseedHold {
     String markdown = RunReports.markdown(judged);
     int violations = judgement.verdict() instanceof Verdict.Fail f ? f.violations().size() : 0;
     ToolRun completed =
-        run.complete(
-            judgement.verdict().name(),
-            completedAt,
-            exitCode,
-            violations,
-            io.stagingcanary.diff.Headline.of(diff),
-            null,
-            text,
-            markdown,
-            null);
+        timed.toBuilder()
+            .verdict(ToolRun.Verdict.valueOf(judgement.verdict().name()))
+            .violations(violations)
+            .headline(io.stagingcanary.diff.Headline.of(diff))
+            .reports(text, markdown)
+            .build();
     RunReports.Judged final0 =
         new RunReports.Judged(
             completed,
@@ -410,16 +396,10 @@ public class RunService implements ReseedHold {
             judgement.quiet(),
             cluster.name());
     completed =
-        completed.complete(
-            completed.verdict(),
-            completedAt,
-            exitCode,
-            violations,
-            completed.headline(),
-            RunReports.json(final0, text),
-            text,
-            markdown,
-            RunReports.junit(final0, text));
+        completed.toBuilder()
+            .resultJson(RunReports.json(final0, text))
+            .junit(RunReports.junit(final0, text))
+            .build();
     ToolRun toStore = completed;
     boolean stored =
         Boolean.TRUE.equals(
@@ -449,7 +429,7 @@ public class RunService implements ReseedHold {
                           toStore.id(),
                           toStore.tool(),
                           toStore.version(),
-                          toStore.verdict(),
+                          toStore.verdict().name(),
                           cluster.name(),
                           cluster.id(),
                           completedAt));
@@ -467,13 +447,13 @@ public class RunService implements ReseedHold {
         toStore.verdict(),
         Escape.logLine(RunReports.summary(final0)));
     Duration took = Duration.between(run.startedAt(), completedAt);
-    metrics.toolRunCompleted(run.tool(), toStore.verdict(), took);
+    metrics.toolRunCompleted(run.tool(), toStore.verdict().name(), took);
     events.publishEvent(
         new RunCompleted(
             run.id(),
             run.tool(),
             run.version(),
-            toStore.verdict(),
+            toStore.verdict().name(),
             run.startedAt(),
             completedAt,
             took,
@@ -535,7 +515,7 @@ public class RunService implements ReseedHold {
       throw new BadRequest("why", "longer than 2000 characters");
     }
     ToolRun run = store.find(id).orElseThrow(() -> new NotFound(id));
-    if (!"FAIL".equals(run.verdict())) {
+    if (!run.failed()) {
       throw new NotAcknowledgeable(
           "run "
               + id
@@ -772,7 +752,7 @@ public class RunService implements ReseedHold {
   }
 
   private void closeWindow(
-      String runId, Instant completedAt, String verdict, Set<ResourceKey> changed) {
+      String runId, Instant completedAt, ToolRun.Verdict verdict, Set<ResourceKey> changed) {
     for (int i = 0; i < recent.size(); i++) {
       Window w = recent.get(i);
       if (w.runId().equals(runId)) {

@@ -66,7 +66,7 @@ class RunsController {
                 body.pipelineUrl(),
                 body.policy(),
                 Boolean.TRUE.equals(body.allowUnhealthyBaseline()),
-                ToolRun.SOURCE_API,
+                ToolRun.Source.API,
                 null));
     return ResponseEntity.status(HttpStatus.CREATED)
         .header("Location", "/api/v1/runs/" + run.id())

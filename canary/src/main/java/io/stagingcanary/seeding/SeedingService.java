@@ -161,17 +161,15 @@ public class SeedingService {
         mutations.create(cluster.id(), sentinel.kindSpec(), sentinel.key(), desired);
     if (result instanceof MutationResult.Done done) {
       ledger.save(
-          new LedgerEntry(
-              cluster.id(),
-              sentinel.key(),
-              sentinel.set(),
-              sentinel.tenant(),
-              done.uid(),
-              done.resourceVersion(),
-              Fingerprints.of(sentinel.manifest()),
-              Serialization.asJson(desired),
-              seededAt,
-              generation));
+          LedgerEntry.builder()
+              .clusterId(cluster.id())
+              .key(sentinel.key())
+              .owner(sentinel.set(), sentinel.tenant())
+              .server(done.uid(), done.resourceVersion())
+              .content(Fingerprints.of(sentinel.manifest()), Serialization.asJson(desired))
+              .seededAt(seededAt)
+              .generation(generation)
+              .build());
     }
     return result;
   }
@@ -199,17 +197,15 @@ public class SeedingService {
           && previous.uid() != null
           && previous.uid().equals(live.getMetadata().getUid())) {
         ledger.save(
-            new LedgerEntry(
-                cluster.id(),
-                previous.key(),
-                previous.set(),
-                previous.tenant(),
-                previous.uid(),
-                live.getMetadata().getResourceVersion(),
-                previous.fingerprint(),
-                previous.manifestJson(),
-                previous.seededAt(),
-                previous.generation()));
+            LedgerEntry.builder()
+                .clusterId(cluster.id())
+                .key(previous.key())
+                .owner(previous.set(), previous.tenant())
+                .server(previous.uid(), live.getMetadata().getResourceVersion())
+                .content(previous.fingerprint(), previous.manifestJson())
+                .seededAt(previous.seededAt())
+                .generation(previous.generation())
+                .build());
         return new SeedOutcome(
             sentinel,
             Result.ADOPTED,
@@ -248,17 +244,15 @@ public class SeedingService {
         mutations.update(cluster.id(), sentinel.kindSpec(), sentinel.key(), desired);
     if (result instanceof MutationResult.Done done) {
       ledger.save(
-          new LedgerEntry(
-              cluster.id(),
-              sentinel.key(),
-              sentinel.set(),
-              sentinel.tenant(),
-              entry.uid(),
-              done.resourceVersion(),
-              fingerprint,
-              Serialization.asJson(desired),
-              entry.seededAt(),
-              entry.generation()));
+          LedgerEntry.builder()
+              .clusterId(cluster.id())
+              .key(sentinel.key())
+              .owner(sentinel.set(), sentinel.tenant())
+              .server(entry.uid(), done.resourceVersion())
+              .content(fingerprint, Serialization.asJson(desired))
+              .seededAt(entry.seededAt())
+              .generation(entry.generation())
+              .build());
       return new SeedOutcome(sentinel, Result.UPDATED, "fixture changed; uid " + entry.uid());
     }
     return refused(sentinel, (MutationResult.Refused) result, "not updated");

@@ -218,21 +218,20 @@ public class JdbcLedger implements Ledger {
   }
 
   private static LedgerEntry toEntry(ResultSet rs, int row) throws SQLException {
-    return new LedgerEntry(
-        rs.getString("cluster_id"),
-        new ResourceKey(
-            rs.getString("api_version"),
-            rs.getString("kind"),
-            rs.getString("namespace"), // '' becomes null: cluster-scoped
-            rs.getString("name")),
-        rs.getString("set_name"),
-        rs.getString("tenant"),
-        rs.getString("uid"),
-        rs.getString("resource_version"),
-        rs.getString("fingerprint"),
-        rs.getString("manifest"),
-        instant(rs, "seeded_at"),
-        rs.getInt("generation"));
+    return LedgerEntry.builder()
+        .clusterId(rs.getString("cluster_id"))
+        .key(
+            new ResourceKey(
+                rs.getString("api_version"),
+                rs.getString("kind"),
+                rs.getString("namespace"), // '' becomes null: cluster-scoped
+                rs.getString("name")))
+        .owner(rs.getString("set_name"), rs.getString("tenant"))
+        .server(rs.getString("uid"), rs.getString("resource_version"))
+        .content(rs.getString("fingerprint"), rs.getString("manifest"))
+        .seededAt(instant(rs, "seeded_at"))
+        .generation(rs.getInt("generation"))
+        .build();
   }
 
   private static ClusterRecord toCluster(ResultSet rs, int row) throws SQLException {

@@ -11,7 +11,8 @@ import java.util.Objects;
  * <p>{@code uid} and {@code resourceVersion} may be null while the server has not accepted the
  * object yet; every other field is required. {@code fingerprint} identifies what was applied (the
  * hex SHA-256 of the manifest). {@code seededAt} is truncated to microseconds, the precision every
- * supported database keeps, so a saved entry reads back equal.
+ * supported database keeps, so a saved entry reads back equal. Build one with {@link #builder()},
+ * change one with {@link #toBuilder()} or {@link #reseeded}.
  */
 public record LedgerEntry(
     String clusterId,
@@ -56,6 +57,95 @@ public record LedgerEntry(
         newManifestJson,
         newSeededAt,
         generation + 1);
+  }
+
+  /** An empty builder; a new entry is generation 1. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this entry's values, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .clusterId(clusterId)
+        .key(key)
+        .owner(set, tenant)
+        .server(uid, resourceVersion)
+        .content(fingerprint, manifestJson)
+        .seededAt(seededAt)
+        .generation(generation);
+  }
+
+  /** Builds a {@link LedgerEntry}; {@link #build()} checks the required fields. */
+  public static final class Builder {
+    private String clusterId;
+    private ResourceKey key;
+    private String set;
+    private String tenant;
+    private String uid;
+    private String resourceVersion;
+    private String fingerprint;
+    private String manifestJson;
+    private Instant seededAt;
+    private int generation = 1;
+
+    private Builder() {}
+
+    public Builder clusterId(String clusterId) {
+      this.clusterId = clusterId;
+      return this;
+    }
+
+    public Builder key(ResourceKey key) {
+      this.key = key;
+      return this;
+    }
+
+    /** The sentinel set and the tenant the object belongs to. */
+    public Builder owner(String set, String tenant) {
+      this.set = set;
+      this.tenant = tenant;
+      return this;
+    }
+
+    /** The server's identity of the object; both null until the server accepted it. */
+    public Builder server(String uid, String resourceVersion) {
+      this.uid = uid;
+      this.resourceVersion = resourceVersion;
+      return this;
+    }
+
+    /** What was applied: the manifest's fingerprint and the manifest as JSON. */
+    public Builder content(String fingerprint, String manifestJson) {
+      this.fingerprint = fingerprint;
+      this.manifestJson = manifestJson;
+      return this;
+    }
+
+    public Builder seededAt(Instant seededAt) {
+      this.seededAt = seededAt;
+      return this;
+    }
+
+    public Builder generation(int generation) {
+      this.generation = generation;
+      return this;
+    }
+
+    /** The entry; throws when a required field is missing. */
+    public LedgerEntry build() {
+      return new LedgerEntry(
+          clusterId,
+          key,
+          set,
+          tenant,
+          uid,
+          resourceVersion,
+          fingerprint,
+          manifestJson,
+          seededAt,
+          generation);
+    }
   }
 
   private static void requireNonBlank(String value, String field) {

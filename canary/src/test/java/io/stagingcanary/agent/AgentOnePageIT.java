@@ -130,7 +130,7 @@ class AgentOnePageIT {
     assertThat(received("/hook")).isEmpty();
 
     ToolRun judged = runs.complete(run.id(), 0, null);
-    assertThat(judged.verdict()).isEqualTo("FAIL");
+    assertThat(judged.verdict()).isEqualTo(ToolRun.Verdict.FAIL);
 
     await().atMost(Duration.ofSeconds(20)).until(() -> received("/hook").size() == 1);
     // what Prometheus adds for the same run: the rule-side alerts, muted by the agent's alert

@@ -115,35 +115,21 @@ class RunExpiryTest {
     String clusterId = seeding.cluster().orElseThrow().id();
     Instant anHourAgo = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MICROS);
     store.insert(
-        new ToolRun(
-            "orphan-1",
-            clusterId,
-            "report-only",
-            "0.9",
-            null,
-            null,
-            null,
-            ToolRun.SOURCE_API,
-            null,
-            ToolRun.Status.RUNNING,
-            null,
-            anHourAgo,
-            null,
-            null,
-            null,
-            null,
-            "{}",
-            null,
-            null,
-            null,
-            null));
+        ToolRun.builder()
+            .id("orphan-1")
+            .clusterId(clusterId)
+            .tool("report-only", "0.9")
+            .source(ToolRun.Source.API)
+            .startedAt(anHourAgo)
+            .baselineJson("{}")
+            .build());
 
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> store.find("orphan-1").orElseThrow().completed());
 
     ToolRun orphan = store.find("orphan-1").orElseThrow();
-    assertThat(orphan.verdict()).isEqualTo("ERROR");
+    assertThat(orphan.verdict()).isEqualTo(ToolRun.Verdict.ERROR);
     assertThat(orphan.text()).contains("Could not judge: expired: nobody completed the run");
   }
 }

@@ -664,7 +664,8 @@ class SandboxGateTest {
   }
 
   private java.util.Optional<String> expected(ResourceKey key, String tenant, Instant at) {
-    Incident.Item item = new Incident.Item(key, "sandbox", tenant, StatusType.MISSING, "");
+    Incident.Item item =
+        io.stagingcanary.incident.TestItems.item(key, "sandbox", tenant, StatusType.MISSING);
     return expectedChanges.stream()
         .map(e -> e.reason(item, at))
         .flatMap(java.util.Optional::stream)

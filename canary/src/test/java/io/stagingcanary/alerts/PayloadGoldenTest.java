@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -118,23 +117,7 @@ class PayloadGoldenTest {
 
   @Test
   void pagerDutySummaryIsAtMost1024CharactersAndTheDedupKeyIsClusterAndIncident() {
-    Alert longSummary =
-        new Alert(
-            FIRING.id(),
-            FIRING.name(),
-            FIRING.status(),
-            FIRING.severity(),
-            FIRING.clusterName(),
-            FIRING.clusterId(),
-            FIRING.subject(),
-            FIRING.sets(),
-            "x".repeat(5000),
-            FIRING.counts(),
-            FIRING.text(),
-            FIRING.diffJson(),
-            FIRING.link(),
-            FIRING.startsAt(),
-            null);
+    Alert longSummary = FIRING.toBuilder().summary("x".repeat(5000)).build();
     JsonNode event = AlertCodec.read(PagerDutyChannel.render(longSummary, "k"));
     assertThat(event.path("payload").path("summary").asText()).hasSize(1024).endsWith("...");
     assertThat(event.path("dedup_key").asText()).isEqualTo("staging:inc-20261122-100000-a1b2");
@@ -191,22 +174,7 @@ class PayloadGoldenTest {
   }
 
   static Alert withText(Alert a, String text) {
-    return new Alert(
-        a.id(),
-        a.name(),
-        a.status(),
-        a.severity(),
-        a.clusterName(),
-        a.clusterId(),
-        a.subject(),
-        a.sets(),
-        a.summary(),
-        Map.copyOf(a.counts()),
-        text,
-        a.diffJson(),
-        a.link(),
-        a.startsAt(),
-        a.endsAt());
+    return a.toBuilder().text(text).build();
   }
 
   /** Compares as JSON trees, so the files can be pretty-printed. */

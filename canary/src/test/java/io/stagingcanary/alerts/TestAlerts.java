@@ -3,7 +3,7 @@ package io.stagingcanary.alerts;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.stagingcanary.diff.ResourceKey;
-import io.stagingcanary.diff.StatusType;
+import io.stagingcanary.diff.SentinelStatus;
 import io.stagingcanary.incident.Incident;
 import java.time.Instant;
 import java.util.List;
@@ -30,36 +30,28 @@ final class TestAlerts {
   }
 
   static Incident incident(String id, Instant sealedAt, Instant resolvedAt) {
-    return new Incident(
-        id,
-        "c-1",
-        "staging",
-        Incident.Type.SENTINEL_LOSS,
-        Incident.DetectedBy.WATCH,
-        T0,
-        sealedAt,
-        resolvedAt,
-        null,
-        null,
-        "2 sentinels lost in tenant acme (set sandbox)",
-        List.of(
-            new Incident.Item(
-                ResourceKey.namespaced("v1", "ConfigMap", "canary-acme", "settings"),
-                "sandbox",
-                "acme",
-                StatusType.MISSING,
-                "deleted"),
-            new Incident.Item(
-                ResourceKey.namespaced("v1", "Secret", "canary-acme", "creds"),
-                "sandbox",
-                "acme",
-                StatusType.REPLACED,
-                "uid changed")),
-        "acme\n  canary-acme\n    ConfigMap settings: MISSING\n    Secret creds: REPLACED\n",
-        "**acme**\n",
-        "{\"tenants\":[{\"tenant\":\"acme\",\"namespaces\":[{\"namespace\":\"canary-acme\","
-            + "\"objects\":[{\"kind\":\"ConfigMap\",\"name\":\"settings\",\"status\":\"MISSING\"},"
-            + "{\"kind\":\"Secret\",\"name\":\"creds\",\"status\":\"REPLACED\"}]}]}]}");
+    return Incident.builder()
+        .id(id)
+        .cluster("c-1", "staging")
+        .type(Incident.Type.SENTINEL_LOSS)
+        .detectedBy(Incident.DetectedBy.WATCH)
+        .openedAt(T0)
+        .sealedAt(sealedAt)
+        .resolvedAt(resolvedAt)
+        .headline("2 sentinels lost in tenant acme (set sandbox)")
+        .items(
+            List.of(
+                new Incident.Item(
+                    ResourceKey.namespaced("v1", "ConfigMap", "canary-acme", "settings"),
+                    "sandbox",
+                    "acme",
+                    new SentinelStatus.Missing()),
+                new Incident.Item(
+                    ResourceKey.namespaced("v1", "Secret", "canary-acme", "creds"),
+                    "sandbox",
+                    "acme",
+                    new SentinelStatus.Replaced("uid-1", "uid-2"))))
+        .build();
   }
 
   static Alert firing(String subject) {

@@ -25,20 +25,11 @@ final class DataTestSupport {
   }
 
   static DataRecord record(String namespace, String claim, String seed, long size) {
-    return new DataRecord(
-        "cluster-1",
-        namespace,
-        claim,
-        "sandbox",
-        "acme",
-        "uid-" + claim,
-        1,
-        size,
-        DataContent.expectedSha256(seed, size),
-        DataRecord.WriteState.PENDING,
-        null,
-        null,
-        null,
-        null);
+    return DataRecord.builder()
+        .clusterId("cluster-1")
+        .claim(namespace, claim, "uid-" + claim)
+        .owner("sandbox", "acme")
+        .content(1, size, DataContent.expectedSha256(seed, size))
+        .build();
   }
 }

@@ -80,23 +80,6 @@ class InMemoryIncidentStore implements IncidentStore {
   public void resolve(String id, Instant at) {
     writing();
     Incident i = incidents.get(id);
-    incidents.put(
-        id,
-        new Incident(
-            i.id(),
-            i.clusterId(),
-            i.clusterName(),
-            i.type(),
-            i.detectedBy(),
-            i.openedAt(),
-            i.sealedAt(),
-            at,
-            i.blindFrom(),
-            i.blindTo(),
-            i.headline(),
-            i.items(),
-            i.text(),
-            i.markdown(),
-            i.json()));
+    incidents.put(id, i.toBuilder().resolvedAt(at).build());
   }
 }

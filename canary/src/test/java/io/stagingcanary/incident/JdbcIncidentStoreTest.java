@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.stagingcanary.diff.FieldChange;
 import io.stagingcanary.diff.ResourceKey;
+import io.stagingcanary.diff.SentinelStatus;
 import io.stagingcanary.diff.StatusType;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,30 +96,63 @@ class JdbcIncidentStoreTest {
     assertThat(stored.headline()).isEqualTo("3 items");
   }
 
+  @Test
+  void itemsReadBackAsTheFactsTheyWereAndRenderTheSame() {
+    List<Incident.Item> items =
+        List.of(
+            new Incident.Item(
+                NAMESPACE,
+                "sandbox",
+                "acme",
+                new SentinelStatus.Degraded(
+                    List.of("terminating since 2026-11-22T10:00:00Z"),
+                    List.of(
+                        new FieldChange(
+                            "metadata.annotations[\"openshift.io/requester\"]",
+                            "alice",
+                            "mallory",
+                            "ownership: requester changed")))),
+            new Incident.Item(
+                CONFIG_MAP,
+                "sandbox",
+                "acme",
+                new SentinelStatus.Modified(
+                    List.of(
+                        new FieldChange("data.replicas", 3, 5, "value changed"),
+                        new FieldChange("data.tree", Map.of("a", List.of(1, 2)), null, "removed"),
+                        new FieldChange("data.long", "y".repeat(200), "z", "value changed")))),
+            new Incident.Item(CLAIM, "sandbox", "acme", new SentinelStatus.Replaced("u-1", "u-2")),
+            new Incident.Item(SECRET, null, null, new SentinelStatus.Unknown("forbidden")));
+    Incident written =
+        incident("inc-1", T0).toBuilder().items(items).sealedAt(T0.plusSeconds(5)).build();
+    store.insert(written);
+
+    Incident read = store.find("inc-1").orElseThrow();
+
+    assertThat(read.items()).containsExactlyInAnyOrderElementsOf(items);
+    assertThat(read.text()).isEqualTo(written.text()).contains("data.replicas: 3 → 5");
+    assertThat(read.markdown()).isEqualTo(written.markdown());
+    assertThat(read.json()).isEqualTo(written.json()).contains("\"expectedUid\": \"u-1\"");
+    assertThat(read.text()).contains("tenant (none)");
+  }
+
   static Incident.Item item(ResourceKey key) {
     return item(key, StatusType.MISSING);
   }
 
   static Incident.Item item(ResourceKey key, StatusType status) {
-    return new Incident.Item(key, "sandbox", "acme", status, status + " " + key.name());
+    return TestItems.item(key, "sandbox", "acme", status);
   }
 
   static Incident incident(String id, Instant openedAt, Incident.Item... items) {
-    return new Incident(
-        id,
-        "c-1",
-        "staging",
-        Incident.Type.SENTINEL_LOSS,
-        Incident.DetectedBy.WATCH,
-        openedAt,
-        null,
-        null,
-        null,
-        null,
-        items.length + " items",
-        List.of(items),
-        "text",
-        "markdown",
-        "{}");
+    return Incident.builder()
+        .id(id)
+        .cluster("c-1", "staging")
+        .type(Incident.Type.SENTINEL_LOSS)
+        .detectedBy(Incident.DetectedBy.WATCH)
+        .openedAt(openedAt)
+        .headline(items.length + " items")
+        .items(List.of(items))
+        .build();
   }
 }

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.diff.StatusType;
 import io.stagingcanary.incident.Incident;
+import io.stagingcanary.incident.TestItems;
 import io.stagingcanary.metrics.CanaryMetrics;
 import io.stagingcanary.metrics.MetricsProperties;
 import java.nio.file.Path;
@@ -39,12 +40,11 @@ class MaintenanceWindowsTest {
   static final Incident.Item ACME_MISSING =
       item("sandbox", "acme", "canary-acme", "ConfigMap", StatusType.MISSING);
   static final Incident.Item ACME_NAMESPACE_MISSING =
-      new Incident.Item(
+      TestItems.item(
           ResourceKey.clusterScoped("v1", "Namespace", "canary-acme"),
           "sandbox",
           "acme",
-          StatusType.MISSING,
-          "");
+          StatusType.MISSING);
   static final Incident.Item GLOBEX_MODIFIED =
       item("sandbox", "globex", "canary-globex", "Secret", StatusType.MODIFIED);
 
@@ -83,8 +83,8 @@ class MaintenanceWindowsTest {
 
   static Incident.Item item(
       String set, String tenant, String namespace, String kind, StatusType status) {
-    return new Incident.Item(
-        ResourceKey.namespaced("v1", kind, namespace, "canary-settings"), set, tenant, status, "");
+    return TestItems.item(
+        ResourceKey.namespaced("v1", kind, namespace, "canary-settings"), set, tenant, status);
   }
 
   static MaintenanceWindows.Request request(

@@ -33,29 +33,21 @@ class RunReportsTest {
           List.of());
 
   static ToolRun run(String verdict) {
-    return new ToolRun(
-            "run-1",
-            "cluster",
-            "cleanup-unpaid",
-            "1.2.3 \"rc\" <beta> & more",
-            null,
-            null,
-            "cleanup-unpaid",
-            ToolRun.SOURCE_API,
-            null,
-            ToolRun.Status.RUNNING,
-            null,
-            T0,
-            null,
-            null,
-            null,
-            null,
-            "{}",
-            null,
-            null,
-            null,
-            null)
-        .complete(verdict, T0.plusSeconds(42), 0, 0, "h", null, null, null, null);
+    return ToolRun.builder()
+        .id("run-1")
+        .clusterId("cluster")
+        .tool("cleanup-unpaid", "1.2.3 \"rc\" <beta> & more")
+        .policy("cleanup-unpaid")
+        .source(ToolRun.Source.API)
+        .startedAt(T0)
+        .baselineJson("{}")
+        .build()
+        .toBuilder()
+        .completed(T0.plusSeconds(42), 0)
+        .verdict(ToolRun.Verdict.valueOf(verdict))
+        .violations(0)
+        .headline("h")
+        .build();
   }
 
   RunReports.Judged judged(Verdict verdict, List<ToolRun> overlapping) {
@@ -130,7 +122,12 @@ class RunReportsTest {
   @Test
   void aPassOfACommandThatFailedHasAFailingTestCaseForTheCommand() throws Exception {
     ToolRun failedCommand =
-        run("PASS").complete("PASS", T0.plusSeconds(42), 4, 0, "h", null, null, null, null);
+        run("PASS").toBuilder()
+            .completed(T0.plusSeconds(42), 4)
+            .verdict(ToolRun.Verdict.PASS)
+            .violations(0)
+            .headline("h")
+            .build();
     RunReports.Judged judged =
         new RunReports.Judged(
             failedCommand,
@@ -196,29 +193,22 @@ class RunReportsTest {
   @Test
   void theMarkdownReportCarriesNoHtmlOrMarkupFromUserInput() {
     ToolRun run =
-        new ToolRun(
-                "run-2",
-                "cluster",
+        ToolRun.builder()
+            .id("run-2")
+            .clusterId("cluster")
+            .tool(
                 "cleanup-unpaid",
-                "<img src=x onerror=alert(1)>\n## forged *bold* [link](http://evil)",
-                null,
-                null,
-                null,
-                ToolRun.SOURCE_API,
-                null,
-                ToolRun.Status.RUNNING,
-                null,
-                T0,
-                null,
-                null,
-                null,
-                null,
-                "{}",
-                null,
-                null,
-                null,
-                null)
-            .complete("FAIL", T0.plusSeconds(1), 0, 0, "h", null, null, null, null);
+                "<img src=x onerror=alert(1)>\n## forged *bold* [link](http://evil)")
+            .source(ToolRun.Source.API)
+            .startedAt(T0)
+            .baselineJson("{}")
+            .build()
+            .toBuilder()
+            .completed(T0.plusSeconds(1), 0)
+            .verdict(ToolRun.Verdict.FAIL)
+            .violations(0)
+            .headline("h")
+            .build();
     Verdict fail =
         new Verdict.Fail(
             List.of(

@@ -44,28 +44,18 @@ abstract class RunStoreContract {
   }
 
   static ToolRun running(String id, String tool, Instant startedAt, ToolRun.JobRef job) {
-    return new ToolRun(
-        id,
-        "cluster",
-        tool,
-        "1.0",
-        "abc123",
-        "https://ci.example/1",
-        tool,
-        job == null ? ToolRun.SOURCE_API : ToolRun.SOURCE_JOB,
-        job,
-        ToolRun.Status.RUNNING,
-        null,
-        startedAt,
-        null,
-        null,
-        null,
-        null,
-        "{\"present\": 3}",
-        null,
-        null,
-        null,
-        null);
+    return ToolRun.builder()
+        .id(id)
+        .clusterId("cluster")
+        .tool(tool, "1.0")
+        .commit("abc123")
+        .pipelineUrl("https://ci.example/1")
+        .policy(tool)
+        .source(job == null ? ToolRun.Source.API : ToolRun.Source.JOB)
+        .job(job)
+        .startedAt(startedAt)
+        .baselineJson("{\"present\": 3}")
+        .build();
   }
 
   @Test
@@ -100,13 +90,31 @@ abstract class RunStoreContract {
     assertThat(store.find("r1")).contains(run);
 
     ToolRun done =
-        run.complete("FAIL", T0.plusSeconds(30), 0, 2, "2 lost", "{}", "text", "md", "<xml/>");
+        run.toBuilder()
+            .completed(T0.plusSeconds(30), 0)
+            .verdict(ToolRun.Verdict.FAIL)
+            .violations(2)
+            .headline("2 lost")
+            .resultJson("{}")
+            .reports("text", "md")
+            .junit("<xml/>")
+            .build();
     assertThat(store.complete(done)).isTrue();
     assertThat(store.find("r1")).contains(done);
-    assertThat(store.complete(done.complete("PASS", T0, 0, 0, "", "", "", "", "")))
+    assertThat(
+            store.complete(
+                done.toBuilder()
+                    .completed(T0, 0)
+                    .verdict(ToolRun.Verdict.PASS)
+                    .violations(0)
+                    .headline("")
+                    .resultJson("")
+                    .reports("", "")
+                    .junit("")
+                    .build()))
         .as("a completed run is never overwritten")
         .isFalse();
-    assertThat(store.find("r1").orElseThrow().verdict()).isEqualTo("FAIL");
+    assertThat(store.find("r1").orElseThrow().verdict()).isEqualTo(ToolRun.Verdict.FAIL);
   }
 
   @Test
@@ -114,8 +122,15 @@ abstract class RunStoreContract {
     ToolRun.JobRef job = new ToolRun.JobRef("ops", "cleanup-1", "uid-1");
     store.insert(running("a", "cleanup", T0, null));
     store.complete(
-        running("a", "cleanup", T0, null)
-            .complete("PASS", T0.plusSeconds(10), 0, 0, "", "{}", "", "", ""));
+        running("a", "cleanup", T0, null).toBuilder()
+            .completed(T0.plusSeconds(10), 0)
+            .verdict(ToolRun.Verdict.PASS)
+            .violations(0)
+            .headline("")
+            .resultJson("{}")
+            .reports("", "")
+            .junit("")
+            .build());
     store.insert(running("b", "cleanup", T0.plusSeconds(20), job));
     store.insert(running("c", "prune", T0.plusSeconds(30), null));
 
@@ -178,8 +193,15 @@ abstract class RunStoreContract {
       transaction.executeWithoutResult(
           status -> {
             store.complete(
-                running("t", "cleanup", T0, null)
-                    .complete("FAIL", T0.plusSeconds(1), 1, 1, "", "{}", "", "", ""));
+                running("t", "cleanup", T0, null).toBuilder()
+                    .completed(T0.plusSeconds(1), 1)
+                    .verdict(ToolRun.Verdict.FAIL)
+                    .violations(1)
+                    .headline("")
+                    .resultJson("{}")
+                    .reports("", "")
+                    .junit("")
+                    .build());
             JdbcClient.create(dataSource).sql("SELECT 1 FROM tool_run").query(Integer.class).list();
             throw new IllegalStateException("the outbox write failed");
           });

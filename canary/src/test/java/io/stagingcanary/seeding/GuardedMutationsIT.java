@@ -204,7 +204,14 @@ class GuardedMutationsIT {
 
   private void own(String uid) {
     ledger.save(
-        new LedgerEntry(CLUSTER, key, "guarded", "acme", uid, "0", "f", "{}", Instant.now(), 1));
+        LedgerEntry.builder()
+            .clusterId(CLUSTER)
+            .key(key)
+            .owner("guarded", "acme")
+            .server(uid, "0")
+            .content("f", "{}")
+            .seededAt(Instant.now())
+            .build());
   }
 
   private ConfigMap live() {

@@ -204,17 +204,14 @@ class GuardedMutationsTest {
 
   private void record(String uid) {
     ledger.save(
-        new LedgerEntry(
-            CLUSTER,
-            KEY,
-            "sandbox",
-            "acme",
-            uid,
-            "1",
-            "f",
-            "{}",
-            Instant.parse("2026-01-01T00:00:00Z"),
-            1));
+        LedgerEntry.builder()
+            .clusterId(CLUSTER)
+            .key(KEY)
+            .owner("sandbox", "acme")
+            .server(uid, "1")
+            .content("f", "{}")
+            .seededAt(Instant.parse("2026-01-01T00:00:00Z"))
+            .build());
   }
 
   static Map<String, Object> desired(String value) {

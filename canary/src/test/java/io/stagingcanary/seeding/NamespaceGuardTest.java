@@ -183,17 +183,14 @@ class NamespaceGuardTest {
         (MutationResult.Done)
             guard.create(CLUSTER, CONFIG_MAP, key("canary-acme"), desired("canary-acme"));
     ledger.save(
-        new LedgerEntry(
-            CLUSTER,
-            key("canary-acme"),
-            "sandbox",
-            "acme",
-            created.uid(),
-            created.resourceVersion(),
-            "f",
-            "{}",
-            Instant.now(),
-            1));
+        LedgerEntry.builder()
+            .clusterId(CLUSTER)
+            .key(key("canary-acme"))
+            .owner("sandbox", "acme")
+            .server(created.uid(), created.resourceVersion())
+            .content("f", "{}")
+            .seededAt(Instant.now())
+            .build());
     // The ledger now names another namespace uid: the live one is not the canary's.
     SentinelNamespaces.record(ledger, CLUSTER, "sandbox", "canary-acme", "uid-of-an-older-one");
     Map<String, String> before = everything("canary-acme");

@@ -39,17 +39,14 @@ public final class SentinelNamespaces {
   /** Records {@code uid} as the ledger's uid of Namespace {@code name}. */
   public static void record(Ledger ledger, String clusterId, String set, String name, String uid) {
     ledger.save(
-        new LedgerEntry(
-            clusterId,
-            ResourceKey.clusterScoped("v1", "Namespace", name),
-            set,
-            "acme",
-            uid,
-            "1",
-            "f",
-            "{}",
-            Instant.parse("2026-01-01T00:00:00Z"),
-            1));
+        LedgerEntry.builder()
+            .clusterId(clusterId)
+            .key(ResourceKey.clusterScoped("v1", "Namespace", name))
+            .owner(set, "acme")
+            .server(uid, "1")
+            .content("f", "{}")
+            .seededAt(Instant.parse("2026-01-01T00:00:00Z"))
+            .build());
   }
 
   /** Creates a namespace the canary does not own, optionally with a forged sentinel label. */

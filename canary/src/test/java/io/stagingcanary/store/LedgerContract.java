@@ -80,17 +80,15 @@ abstract class LedgerContract {
   void savedEntryReadsBackWithEveryField() {
     String manifest = largeManifest();
     LedgerEntry entry =
-        new LedgerEntry(
-            CLUSTER,
-            ResourceKey.namespaced("v1", "ConfigMap", "tenant-a", "settings"),
-            "baseline",
-            "team-a",
-            "0b6f3c1e-7a2d-4c1e-9f00-1234567890ab",
-            "48151623",
-            sha('a'),
-            manifest,
-            T0,
-            3);
+        LedgerEntry.builder()
+            .clusterId(CLUSTER)
+            .key(ResourceKey.namespaced("v1", "ConfigMap", "tenant-a", "settings"))
+            .owner("baseline", "team-a")
+            .server("0b6f3c1e-7a2d-4c1e-9f00-1234567890ab", "48151623")
+            .content(sha('a'), manifest)
+            .seededAt(T0)
+            .generation(3)
+            .build();
 
     ledger.save(entry);
 
@@ -106,8 +104,13 @@ abstract class LedgerContract {
   void serverAssignedFieldsMayBeUnknown() {
     LedgerEntry entry = entry(CLUSTER, ResourceKey.namespaced("v1", "Secret", "t", "s"), "set");
     LedgerEntry pending =
-        new LedgerEntry(
-            CLUSTER, entry.key(), "set", "team", null, null, entry.fingerprint(), "{}", T0, 1);
+        LedgerEntry.builder()
+            .clusterId(CLUSTER)
+            .key(entry.key())
+            .owner("set", "team")
+            .content(entry.fingerprint(), "{}")
+            .seededAt(T0)
+            .build();
 
     ledger.save(pending);
 
@@ -167,8 +170,15 @@ abstract class LedgerContract {
     ResourceKey key = ResourceKey.namespaced("v1", "ConfigMap", "t", "shared-name");
     LedgerEntry mine = entry(CLUSTER, key, "set");
     LedgerEntry theirs =
-        new LedgerEntry(
-            OTHER_CLUSTER, key, "other-set", "other-team", "u2", "7", sha('c'), "{}", T0, 5);
+        LedgerEntry.builder()
+            .clusterId(OTHER_CLUSTER)
+            .key(key)
+            .owner("other-set", "other-team")
+            .server("u2", "7")
+            .content(sha('c'), "{}")
+            .seededAt(T0)
+            .generation(5)
+            .build();
     ledger.save(mine);
     ledger.save(theirs);
     ledger.save(entry(OTHER_CLUSTER, ResourceKey.clusterScoped("v1", "Namespace", "t"), "set"));
@@ -303,17 +313,14 @@ abstract class LedgerContract {
   }
 
   static LedgerEntry entry(String clusterId, ResourceKey key, String set) {
-    return new LedgerEntry(
-        clusterId,
-        key,
-        set,
-        "team-" + set,
-        "uid-" + key.name(),
-        "1",
-        sha('f'),
-        "{\"kind\":\"" + key.kind() + "\",\"name\":\"" + key.name() + "\"}",
-        T0,
-        1);
+    return LedgerEntry.builder()
+        .clusterId(clusterId)
+        .key(key)
+        .owner(set, "team-" + set)
+        .server("uid-" + key.name(), "1")
+        .content(sha('f'), "{\"kind\":\"" + key.kind() + "\",\"name\":\"" + key.name() + "\"}")
+        .seededAt(T0)
+        .build();
   }
 
   static String sha(char digit) {

@@ -14,8 +14,15 @@ class LedgerEntryTest {
   static final Instant NANOS = Instant.parse("2026-01-02T03:04:05.123456789Z");
 
   static LedgerEntry entry(String clusterId, String fingerprint, int generation) {
-    return new LedgerEntry(
-        clusterId, KEY, "set", "team", "uid", "1", fingerprint, "{}", NANOS, generation);
+    return LedgerEntry.builder()
+        .clusterId(clusterId)
+        .key(KEY)
+        .owner("set", "team")
+        .server("uid", "1")
+        .content(fingerprint, "{}")
+        .seededAt(NANOS)
+        .generation(generation)
+        .build();
   }
 
   @Test
@@ -25,17 +32,14 @@ class LedgerEntryTest {
     assertThat(entry.seededAt()).isEqualTo(Instant.parse("2026-01-02T03:04:05.123456Z"));
     assertThat(entry)
         .isEqualTo(
-            new LedgerEntry(
-                "c1",
-                KEY,
-                "set",
-                "team",
-                "uid",
-                "1",
-                SHA,
-                "{}",
-                Instant.parse("2026-01-02T03:04:05.123456999Z"),
-                1));
+            LedgerEntry.builder()
+                .clusterId("c1")
+                .key(KEY)
+                .owner("set", "team")
+                .server("uid", "1")
+                .content(SHA, "{}")
+                .seededAt(Instant.parse("2026-01-02T03:04:05.123456999Z"))
+                .build());
   }
 
   @Test
@@ -45,13 +49,34 @@ class LedgerEntryTest {
     assertThatThrownBy(() -> entry("c1", "", 1)).hasMessageContaining("fingerprint");
     assertThatThrownBy(() -> entry("c1", SHA, 0)).hasMessageContaining("generation");
     assertThatThrownBy(
-            () -> new LedgerEntry("c1", null, "set", "team", null, null, SHA, "{}", NANOS, 1))
+            () ->
+                LedgerEntry.builder()
+                    .clusterId("c1")
+                    .key(null)
+                    .owner("set", "team")
+                    .content(SHA, "{}")
+                    .seededAt(NANOS)
+                    .build())
         .hasMessage("key");
     assertThatThrownBy(
-            () -> new LedgerEntry("c1", KEY, "set", "team", null, null, SHA, null, NANOS, 1))
+            () ->
+                LedgerEntry.builder()
+                    .clusterId("c1")
+                    .key(KEY)
+                    .owner("set", "team")
+                    .content(SHA, null)
+                    .seededAt(NANOS)
+                    .build())
         .hasMessage("manifestJson");
     assertThatThrownBy(
-            () -> new LedgerEntry("c1", KEY, "set", "team", null, null, SHA, "{}", null, 1))
+            () ->
+                LedgerEntry.builder()
+                    .clusterId("c1")
+                    .key(KEY)
+                    .owner("set", "team")
+                    .content(SHA, "{}")
+                    .seededAt(null)
+                    .build())
         .hasMessage("seededAt");
   }
 
