@@ -193,7 +193,7 @@ class BlindAlerts implements InitializingBean, DisposableBean {
         Map.of(),
         summary + "\nBlind is not lost: nothing is reported missing until sight returns.\n",
         "{}",
-        publicBase + "/api/v1/status",
+        Alert.overviewPage(publicBase),
         since,
         null);
   }

@@ -183,7 +183,7 @@ class IncidentAlerts implements IncidentChangeListener {
         counts,
         incident.text(),
         incident.json(),
-        publicBase + "/api/v1/incidents/" + incident.id(),
+        Alert.incidentPage(publicBase, incident.id()),
         incident.openedAt(),
         null);
   }

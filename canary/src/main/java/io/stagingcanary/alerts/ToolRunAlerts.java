@@ -158,7 +158,7 @@ class ToolRunAlerts {
         Map.of("VIOLATIONS", failed.violations()),
         text(failed, publicBase, incidents),
         groupedDiff(failed.json()),
-        publicBase + "/api/v1/runs/" + failed.runId(),
+        Alert.runPage(publicBase, failed.runId()),
         failed.failedAt(),
         null,
         labels,
@@ -181,17 +181,13 @@ class ToolRunAlerts {
         .append(", run ")
         .append(failed.runId())
         .append(": ")
-        .append(publicBase)
-        .append("/api/v1/runs/")
-        .append(failed.runId())
+        .append(Alert.runPage(publicBase, failed.runId()))
         .append('\n');
     for (String incident : incidents) {
       text.append("Caused incident ")
           .append(incident)
           .append(": ")
-          .append(publicBase)
-          .append("/api/v1/incidents/")
-          .append(incident)
+          .append(Alert.incidentPage(publicBase, incident))
           .append('\n');
     }
     return text.append('\n').append(failed.text()).toString();
