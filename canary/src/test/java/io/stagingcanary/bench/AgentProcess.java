@@ -125,6 +125,17 @@ final class AgentProcess implements AutoCloseable {
     }
   }
 
+  /** A page's status and body (HTML), read as a browser would; no token (protect-reads is off). */
+  HttpResponse<String> page(String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(uri(path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Accept", "text/html")
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   /** POST with the sandbox's generated API token. */
   JsonNode post(String path) throws IOException, InterruptedException {
     String bearer = token != null ? token : Files.readString(dataDir.resolve("api-token")).trim();

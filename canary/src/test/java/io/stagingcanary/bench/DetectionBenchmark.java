@@ -52,6 +52,7 @@ public final class DetectionBenchmark {
   private static final Duration PER_DELETION = Duration.ofSeconds(15);
   private static final double DETECTION_P99_TARGET_MS = 1000;
   private static final double VERIFICATION_TARGET_MS = 2000;
+  private static final double OVERVIEW_TARGET_MS = 300;
   private static final long RSS_TARGET_MIB = 384;
 
   private final int sentinels = Integer.getInteger("bench.sentinels", 10_000);
@@ -179,6 +180,9 @@ public final class DetectionBenchmark {
     // 2. Full verification, on demand, several times.
     verify(agent, fixtures);
 
+    // 2b. The on-call overview page at this size.
+    overview(agent, fixtures);
+
     // 3. Deletions.
     String url = "http://127.0.0.1:" + sandboxPort;
     try (KubernetesClient client = client(url)) {
@@ -275,6 +279,47 @@ public final class DetectionBenchmark {
         maxRequests + " (kinds × pages at 500 per page = " + pages + ")",
         "≤ 1 per kind per page (≤ " + pages + ")",
         maxRequests <= pages ? "PASS" : "MISS");
+  }
+
+  /** Timed {@code GET /} calls after a warm-up; every tenant must be on the page. */
+  private void overview(AgentProcess agent, BenchFixtures fixtures) throws Exception {
+    int warmUp = 5;
+    int timed = 50;
+    List<Double> wall = new ArrayList<>();
+    int bytes = 0;
+    for (int i = 0; i < warmUp + timed; i++) {
+      checkDeadline();
+      long started = System.nanoTime();
+      java.net.http.HttpResponse<String> page = agent.page("/");
+      double millis = (System.nanoTime() - started) / 1e6;
+      if (page.statusCode() != 200) {
+        throw new IllegalStateException("GET / answered " + page.statusCode());
+      }
+      int cards = page.body().split("data-tenant=", -1).length - 1;
+      if (cards != tenants) {
+        throw new IllegalStateException("GET / shows " + cards + " tenants, not " + tenants);
+      }
+      bytes = page.body().length();
+      if (i >= warmUp) {
+        wall.add(millis);
+      }
+    }
+    double p99 = percentile(wall, 99);
+    say("Overview: median %.1f ms, p99 %.1f ms, %d bytes", percentile(wall, 50), p99, bytes);
+    row(
+        String.format(
+            "Overview page `GET /` ×%d after %d warm-up (%,d tenants, counts per tenant): median /"
+                + " p99 / max",
+            timed, warmUp, tenants),
+        String.format(
+            Locale.ROOT,
+            "%.1f / %.1f / %.1f ms (%,d bytes of HTML)",
+            percentile(wall, 50),
+            p99,
+            Collections.max(wall),
+            bytes),
+        "< 300 ms",
+        p99 < OVERVIEW_TARGET_MS ? "PASS" : "MISS");
   }
 
   // ---- 3
