@@ -106,6 +106,19 @@ class PagesBrowserTest {
     assertThat(text(By.id("agent-state"))).isEqualTo("LOSS");
     browser.screenshot("2-overview-lost");
 
+    // The tenant's objects are one click away.
+    lost.findElement(By.tagName("a")).click();
+    assertThat(browser.driver.getCurrentUrl()).endsWith("/tenants/sandbox/" + TENANT);
+    List<String> missing =
+        browser
+            .driver
+            .findElements(By.cssSelector("table.sentinels tr[data-state='MISSING']"))
+            .stream()
+            .map(WebElement::getText)
+            .toList();
+    assertThat(missing).anySatisfy(row -> assertThat(row).contains("Namespace", NAMESPACE));
+    browser.driver.navigate().back();
+
     // 3. The open incident's link: the tree and, once sealed, the alert in the timeline.
     WebElement link =
         browser.driver.findElement(By.cssSelector("#open-incidents a[href^='/incidents/']"));
