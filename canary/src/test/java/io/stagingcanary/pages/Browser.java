@@ -39,6 +39,21 @@ final class Browser implements AutoCloseable {
     this.driver = driver;
   }
 
+  /**
+   * Whether a browser test should run: the packages are there, or CI requires them (then {@link
+   * #start()} fails naming what is missing). A class annotated {@code @EnabledIf} with this is
+   * reported as skipped with {@link #SKIPPED} otherwise, before the agent starts.
+   */
+  static boolean presentOrRequired() {
+    return (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
+        || Boolean.parseBoolean(System.getenv("CANARY_BROWSER_REQUIRED"));
+  }
+
+  static final String SKIPPED =
+      "no headless browser: install the Debian packages chromium and chromium-driver"
+          + " (/usr/bin/chromium, /usr/bin/chromedriver; or set CANARY_CHROMIUM and"
+          + " CANARY_CHROMEDRIVER); CI sets CANARY_BROWSER_REQUIRED=true to fail instead";
+
   /** A fresh headless browser, or the test is skipped (failed under CANARY_BROWSER_REQUIRED). */
   static Browser start() {
     boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);

@@ -23,6 +23,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,6 +42,9 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("sandbox")
+@EnabledIf(
+    value = "io.stagingcanary.pages.Browser#presentOrRequired",
+    disabledReason = Browser.SKIPPED)
 class PagesXssTest {
 
   static final String SCRIPT = "<script>alert('xss-1')</script>";
