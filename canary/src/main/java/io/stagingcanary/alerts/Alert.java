@@ -17,7 +17,9 @@ import java.util.Set;
  * @param counts sentinels by status (MISSING, REPLACED, ...)
  * @param text the grouped diff as plain text
  * @param diffJson the grouped diff as JSON ({@code {}} when there is none)
- * @param link where the full alert is, in the agent's API
+ * @param link the page on-call opens ({@code <public-url>/incidents/<id>}, {@code
+ *     <public-url>/runs/<id>}, the overview for a blind episode); {@link #apiLink()} is the same
+ *     subject in the API
  * @param endsAt when it resolved; null while firing
  * @param labels the labels that identify the subject for routing: {@code incident} for a loss or a
  *     blind episode; {@code tool}, {@code tool_version} and {@code run} for a tool-run violation
@@ -41,6 +43,44 @@ record Alert(
     Instant endsAt,
     Map<String, String> labels,
     List<String> incidents) {
+
+  private static final String API = "/api/v1";
+
+  /** The incident's page: {@code <public-url>/incidents/<id>}. */
+  static String incidentPage(String publicBase, String incidentId) {
+    return publicBase + "/incidents/" + incidentId;
+  }
+
+  /** The run's page: {@code <public-url>/runs/<id>}. */
+  static String runPage(String publicBase, String runId) {
+    return publicBase + "/runs/" + runId;
+  }
+
+  /** The overview page: {@code <public-url>/}. */
+  static String overviewPage(String publicBase) {
+    return publicBase + "/";
+  }
+
+  /**
+   * The subject in the API (for JSON payloads): {@code /api/v1/incidents/<id>}, {@code
+   * /api/v1/runs/<id>}, {@code /api/v1/status} for the overview. A link stored before the pages
+   * existed already points into the API and is returned as it is.
+   */
+  String apiLink() {
+    if (link == null || link.contains(API + "/")) {
+      return link;
+    }
+    if (link.endsWith("/")) {
+      return link + API.substring(1) + "/status";
+    }
+    for (String area : new String[] {"/incidents/", "/runs/"}) {
+      int at = link.lastIndexOf(area);
+      if (at >= 0) {
+        return link.substring(0, at) + API + link.substring(at);
+      }
+    }
+    return link;
+  }
 
   static final String SENTINEL_LOSS = "SentinelLoss";
   static final String CANARY_BLIND = "SentinelCanaryBlind";

@@ -41,6 +41,7 @@ class AlertsController {
       String idempotencyKey,
       String summary,
       String link,
+      String page,
       Instant createdAt,
       Instant nextAttemptAt,
       Instant deliveredAt) {
@@ -58,6 +59,7 @@ class AlertsController {
           e.lastError() == null || e.lastError().isEmpty() ? null : e.lastError(),
           e.idempotencyKey(),
           e.alert().summary(),
+          e.alert().apiLink(),
           e.alert().link(),
           e.createdAt(),
           e.state() == OutboxEntry.State.PENDING || e.state() == OutboxEntry.State.HELD

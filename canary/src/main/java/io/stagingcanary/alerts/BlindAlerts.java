@@ -184,7 +184,7 @@ class BlindAlerts implements InitializingBean, DisposableBean {
         .diff(
             summary + "\nBlind is not lost: nothing is reported missing until sight returns.\n",
             "{}")
-        .link(publicBase + "/api/v1/status")
+        .link(Alert.overviewPage(publicBase))
         .period(since, null)
         .build();
   }

@@ -189,7 +189,7 @@ class IncidentAlerts implements IncidentChangeListener {
         .summary(incident.headline())
         .counts(counts)
         .diff(IncidentTextRenderer.render(incident), IncidentJsonRenderer.render(incident))
-        .link(publicBase + "/api/v1/incidents/" + incident.id())
+        .link(Alert.incidentPage(publicBase, incident.id()))
         .period(incident.openedAt(), null)
         .build();
   }

@@ -72,7 +72,7 @@ final class PagerDutyChannel extends HttpAlertChannel {
     details.put("diff", Texts.truncate(alert.text(), MAX_DIFF, alert.link()));
     ObjectNode link = root.putArray("links").addObject();
     link.put("href", alert.link());
-    link.put("text", "Full diff in the canary API");
+    link.put("text", "Full diff on the canary's page");
     root.put("client", "Staging Canary");
     root.put("client_url", alert.link());
     return AlertCodec.write(root);

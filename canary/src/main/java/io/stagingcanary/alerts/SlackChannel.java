@@ -69,7 +69,7 @@ final class SlackChannel extends HttpAlertChannel {
                 + " more part(s) of the diff not shown: <"
                 + alert.link()
                 + "|full diff>"
-            : "<" + alert.link() + "|" + alert.subject() + " in the canary API>";
+            : "<" + alert.link() + "|" + alert.subject() + " on the canary's page>";
     ObjectNode context = blocks.addObject();
     context.put("type", "context");
     ObjectNode element = context.putArray("elements").addObject();

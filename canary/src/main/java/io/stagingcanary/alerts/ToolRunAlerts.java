@@ -152,7 +152,7 @@ class ToolRunAlerts {
         .summary(failed.summary())
         .counts(Map.of("VIOLATIONS", failed.violations()))
         .diff(text(failed, publicBase, incidents), groupedDiff(failed.json()))
-        .link(publicBase + "/api/v1/runs/" + failed.runId())
+        .link(Alert.runPage(publicBase, failed.runId()))
         .period(failed.failedAt(), null)
         .labels(labels)
         .incidents(incidents)
@@ -175,17 +175,13 @@ class ToolRunAlerts {
         .append(", run ")
         .append(failed.runId())
         .append(": ")
-        .append(publicBase)
-        .append("/api/v1/runs/")
-        .append(failed.runId())
+        .append(Alert.runPage(publicBase, failed.runId()))
         .append('\n');
     for (String incident : incidents) {
       text.append("Caused incident ")
           .append(incident)
           .append(": ")
-          .append(publicBase)
-          .append("/api/v1/incidents/")
-          .append(incident)
+          .append(Alert.incidentPage(publicBase, incident))
           .append('\n');
     }
     return text.append('\n').append(failed.text()).toString();

@@ -89,7 +89,8 @@ final class WebhookChannel extends HttpAlertChannel {
     root.set("diff", AlertCodec.diffTree(alert.diffJson()));
     root.put("text", alert.text());
     ObjectNode links = root.putObject("links");
-    links.put(alert.labels().containsKey(Alert.RUN_LABEL) ? "run" : "incident", alert.link());
+    links.put(alert.labels().containsKey(Alert.RUN_LABEL) ? "run" : "incident", alert.apiLink());
+    links.put("page", alert.link());
     root.put("startsAt", alert.startsAt().toString());
     if (alert.endsAt() == null) {
       root.putNull("endsAt");

@@ -12,12 +12,13 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Bearer-token access to {@code /api/**}: mutating methods always need a valid token; reads only
+ * Bearer-token access to {@code /api/**} and the on-call pages ({@code /}, {@code /incidents/**},
+ * {@code /runs/**}, {@code /tenants/**}): mutating methods always need a valid token; reads only
  * when {@code canary.api.protect-reads=true}; {@code /actuator/prometheus} only when {@code
  * canary.api.protect-metrics=true}. No token configured means no mutation at all. The area is
- * decided on the routed path ({@link ApiPaths}); an {@code /api} path that is not in its plain
- * spelling ({@code ;} parameters, percent-encoding, {@code //}, {@code .}) is refused with 400
- * after the token check.
+ * decided on the routed path ({@link ApiPaths}); an {@code /api} or page path that is not in its
+ * plain spelling ({@code ;} parameters, percent-encoding, {@code //}, {@code .}) is refused with
+ * 400 after the token check.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
@@ -44,7 +45,11 @@ class ApiAccessFilter extends OncePerRequestFilter {
     }
     boolean read = ApiPaths.isRead(request);
     boolean needsToken =
-        area == ApiPaths.Area.API ? !read || protectReads : read ? protectMetrics : false;
+        switch (area) {
+          case API, PAGES -> !read || protectReads;
+          case METRICS -> read && protectMetrics;
+          case OTHER -> false;
+        };
     if (needsToken && !authorised(request, response, read)) {
       return;
     }

@@ -23,6 +23,11 @@ final class ApiPaths {
     API,
     /** {@code /actuator/prometheus}. */
     METRICS,
+    /**
+     * The on-call pages: {@code /}, {@code /incidents/**}, {@code /runs/**}, {@code /tenants/**}.
+     * Read under the same rules as the API.
+     */
+    PAGES,
     /** Everything else (health, info, error pages). */
     OTHER
   }
@@ -44,6 +49,9 @@ final class ApiPaths {
     }
     if (isMetrics(routed) || isMetrics(mapped)) {
       return Area.METRICS;
+    }
+    if (isPage(routed) || isPage(mapped)) {
+      return Area.PAGES;
     }
     return Area.OTHER;
   }
@@ -128,6 +136,13 @@ final class ApiPaths {
 
   private static boolean isApi(List<String> segments) {
     return !segments.isEmpty() && lower(segments.get(0)).equals("api");
+  }
+
+  /** The first segments of the on-call pages; the overview is the root itself. */
+  private static final Set<String> PAGE_ROOTS = Set.of("incidents", "runs", "tenants");
+
+  private static boolean isPage(List<String> segments) {
+    return segments.isEmpty() || PAGE_ROOTS.contains(lower(segments.get(0)));
   }
 
   private static boolean isMetrics(List<String> segments) {

@@ -74,6 +74,18 @@ class IncidentsController {
         + "\n";
   }
 
+  /** The text rendering for a plain link ({@code ?format=text}), as the pages give it. */
+  @GetMapping(value = "/{id}", params = "format=text", produces = MediaType.TEXT_PLAIN_VALUE)
+  String textLink(@PathVariable String id) {
+    return text(id);
+  }
+
+  /** The Markdown rendering for a plain link ({@code ?format=markdown}). */
+  @GetMapping(value = "/{id}", params = "format=markdown", produces = MARKDOWN)
+  String markdownLink(@PathVariable String id) {
+    return markdown(id);
+  }
+
   @GetMapping(value = "/{id}", produces = MARKDOWN)
   String markdown(@PathVariable String id) {
     Incident incident = find(id);

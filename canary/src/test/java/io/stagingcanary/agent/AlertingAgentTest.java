@@ -184,6 +184,8 @@ class AlertingAgentTest {
     assertThat(body.path("counts").path("MISSING").asInt()).isEqualTo(1);
     assertThat(body.path("links").path("incident").asText())
         .startsWith("https://canary.example.com/api/v1/incidents/inc-");
+    assertThat(body.path("links").path("page").asText())
+        .startsWith("https://canary.example.com/incidents/inc-");
     // the webhook and the sandbox's log channel, each delivered by its own worker
     await()
         .atMost(Duration.ofSeconds(10))

@@ -92,7 +92,7 @@ class AlertmanagerIT {
     assertThat(alert.path("annotations").path("runbook_url").asText())
         .isEqualTo("https://runbooks.example.com/canary#sentinelloss");
     assertThat(alert.path("generatorURL").asText())
-        .isEqualTo(TestAlerts.PUBLIC + "/api/v1/incidents/" + id);
+        .isEqualTo(TestAlerts.PUBLIC + "/incidents/" + id);
 
     Incident resolved = TestAlerts.incident(id, incident.sealedAt(), Instant.now());
     store.inTransaction(

@@ -417,7 +417,8 @@ class ToolRunAlertsTest {
             e -> {
               assertThat(e.alertName()).isEqualTo("ToolRunViolation");
               assertThat(e.subject()).isEqualTo("run-42");
-              assertThat(e.alert().link()).isEqualTo(TestAlerts.PUBLIC + "/api/v1/runs/run-42");
+              assertThat(e.alert().link()).isEqualTo(TestAlerts.PUBLIC + "/runs/run-42");
+              assertThat(e.alert().apiLink()).isEqualTo(TestAlerts.PUBLIC + "/api/v1/runs/run-42");
               assertThat(e.alert().counts()).containsEntry("VIOLATIONS", 2);
               assertThat(e.alert().labels())
                   .containsExactly(

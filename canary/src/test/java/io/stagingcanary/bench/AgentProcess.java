@@ -119,6 +119,17 @@ final class AgentProcess implements AutoCloseable {
     }
   }
 
+  /** A page's status and body (HTML), read as a browser would; no token (protect-reads is off). */
+  HttpResponse<String> page(String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(uri(path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Accept", "text/html")
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   /** POST without a body, with the agent's API token; fails unless it answers 200. */
   JsonNode post(String path) throws IOException, InterruptedException {
     HttpResponse<String> response = send(path, null);

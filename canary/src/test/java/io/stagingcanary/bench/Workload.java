@@ -96,6 +96,7 @@ final class Workload {
       try {
         seed(agent, fixtures, launched);
         verify(agent, fixtures);
+        overview(agent, fixtures);
         deletions(agent, client, webhook, fixtures);
         gate(agent);
         checkPagination(client, fixtures);
@@ -269,6 +270,52 @@ final class Workload {
         maxRequests + " (kinds × pages at 500 per page = " + pages + ")",
         "≤ " + pages,
         maxRequests <= pages ? "PASS" : "MISS");
+  }
+
+  // ---- the on-call overview page
+
+  private void overview(AgentProcess agent, BenchFixtures fixtures) throws Exception {
+    int warmUp = 5;
+    int timed = 50;
+    List<Double> wall = new ArrayList<>();
+    int bytes = 0;
+    for (int i = 0; i < warmUp + timed; i++) {
+      checkDeadline();
+      long started = System.nanoTime();
+      java.net.http.HttpResponse<String> page = agent.page("/");
+      double millis = (System.nanoTime() - started) / 1e6;
+      if (page.statusCode() != 200) {
+        throw new IllegalStateException("GET / answered " + page.statusCode());
+      }
+      int cards = page.body().split("data-tenant=", -1).length - 1;
+      if (cards != fixtures.tenants()) {
+        throw new IllegalStateException(
+            "GET / shows " + cards + " tenants, not " + fixtures.tenants());
+      }
+      bytes = page.body().length();
+      if (i >= warmUp) {
+        wall.add(millis);
+      }
+    }
+    double p99 = percentile(wall, 99);
+    result.put("overview_p99_ms", p99);
+    say(
+        "%s: overview median %.1f ms, p99 %.1f ms, %d bytes",
+        target.name(), percentile(wall, 50), p99, bytes);
+    result.row(
+        String.format(
+            "Overview page `GET /` ×%d after %d warm-up (%,d tenants, counts per tenant): median /"
+                + " p99 / max",
+            timed, warmUp, fixtures.tenants()),
+        String.format(
+            Locale.ROOT,
+            "%.1f / %.1f / %.1f ms (%,d bytes of HTML)",
+            percentile(wall, 50),
+            p99,
+            max(wall),
+            bytes),
+        "< 300 ms",
+        p99 < 300 ? "PASS" : "MISS");
   }
 
   // ---- single deletions: incident and page

@@ -84,6 +84,103 @@ class PathVariantsTest extends SandboxApi {
           new Endpoint("PUT", "/api/v1/verifications", 405),
           new Endpoint("PATCH", "/api/v1/verifications", 405));
 
+  /**
+   * The on-call pages: the same access rules as the API (a mutating method needs the token, an
+   * irregular spelling is 400), routed by Spring MVC. A spelling that does not apply to a path (no
+   * second segment to encode, nothing above the root) is left out.
+   */
+  static final List<Variant> PAGE_VARIANTS =
+      List.of(
+          new Variant("plain", Kind.PLAIN, p -> p),
+          new Variant(
+              ";x on the first segment",
+              Kind.IRREGULAR,
+              p -> p.equals("/") ? "/;x" : p.replaceFirst("^/([^/]+)", "/$1;x")),
+          new Variant(";jsessionid=1 at the end", Kind.IRREGULAR, p -> p + ";jsessionid=1"),
+          new Variant(
+              "percent-encoded first letter",
+              Kind.IRREGULAR,
+              p ->
+                  p.equals("/")
+                      ? null
+                      : "/%" + Integer.toHexString(p.charAt(1)).toUpperCase() + p.substring(2)),
+          new Variant(
+              "%2F for the second slash",
+              Kind.IRREGULAR,
+              p -> p.indexOf('/', 1) < 0 ? null : p.replaceFirst("^(/[^/]+)/", "$1%2F")),
+          new Variant("leading //", Kind.IRREGULAR, p -> "/" + p),
+          new Variant("/./", Kind.IRREGULAR, p -> "/." + p),
+          new Variant(
+              "/../",
+              Kind.IRREGULAR,
+              p -> p.equals("/") ? null : p.replaceFirst("^/([^/]+)", "/$1/../$1")),
+          new Variant("trailing slash", Kind.UNROUTED, p -> p.equals("/") ? null : p + "/"),
+          new Variant(
+              "first segment upper case",
+              Kind.UNROUTED,
+              p -> p.equals("/") ? null : "/" + p.substring(1, 2).toUpperCase() + p.substring(2)));
+
+  static final List<Endpoint> PAGES =
+      List.of(
+          new Endpoint("GET", "/", 200),
+          new Endpoint("HEAD", "/", 200),
+          new Endpoint("GET", "/incidents", 200),
+          new Endpoint("GET", "/incidents/inc-nowhere", 404),
+          new Endpoint("GET", "/runs", 200),
+          new Endpoint("GET", "/runs/run-nowhere", 404),
+          new Endpoint("GET", "/tenants/sandbox/acme", 200),
+          new Endpoint("POST", "/", 405),
+          new Endpoint("POST", "/incidents", 405),
+          new Endpoint("DELETE", "/runs/run-nowhere", 405));
+
+  static Stream<Arguments> pageTable() {
+    List<Arguments> rows = new ArrayList<>();
+    for (Endpoint endpoint : PAGES) {
+      for (Variant variant : PAGE_VARIANTS) {
+        String path = variant.spell().apply(endpoint.path());
+        if (path == null) {
+          continue;
+        }
+        for (TokenState token : TokenState.values()) {
+          rows.add(
+              Arguments.of(
+                  endpoint.method()
+                      + " "
+                      + path
+                      + " ("
+                      + variant.name()
+                      + ", token "
+                      + token.name().toLowerCase(java.util.Locale.ROOT)
+                      + ")",
+                  endpoint,
+                  variant,
+                  token));
+        }
+      }
+    }
+    return rows.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("pageTable")
+  void pagesAnswerExactlyWhatTheDocsSay(
+      String request, Endpoint endpoint, Variant variant, TokenState token) {
+    String path = variant.spell().apply(endpoint.path());
+    RawHttp.Response response = http().send(endpoint.method(), path, token(token));
+
+    assertThat(response.status())
+        .as(request + " -> " + response)
+        .isEqualTo(expected(endpoint, variant, token));
+    if (variant.kind() == Kind.PLAIN && response.status() < 400 && !endpoint.mutating()) {
+      assertThat(response.headers().get("content-type")).startsWith("text/html");
+      assertThat(response.headers().get("content-security-policy")).contains("default-src 'none'");
+    }
+    if (response.status() == 401) {
+      assertThat(response.headers().get("www-authenticate")).startsWith("Bearer");
+      assertThat(response.isProblem()).as(request + " -> " + response).isTrue();
+    }
+  }
+
   static Stream<Arguments> table() {
     List<Arguments> rows = new ArrayList<>();
     for (Endpoint endpoint : ENDPOINTS) {

@@ -62,6 +62,37 @@ class ProtectedReadsTest {
   }
 
   @Test
+  void everyPageAndEverySpellingOfItNeedsTheToken() {
+    String token = SandboxApi.firstToken(tokens.tokenFile().orElseThrow());
+    RawHttp http = new RawHttp(port);
+    for (PathVariantsTest.Endpoint page : PathVariantsTest.PAGES) {
+      if (page.mutating()) {
+        continue;
+      }
+      for (PathVariantsTest.Variant variant : PathVariantsTest.PAGE_VARIANTS) {
+        String path = variant.spell().apply(page.path());
+        if (path == null) {
+          continue;
+        }
+        String request = page.method() + " " + path + " (" + variant.name() + ")";
+        RawHttp.Response anonymous = http.send(page.method(), path, null);
+        assertThat(anonymous.status()).as(request).isEqualTo(401);
+        assertThat(anonymous.body()).as(request).doesNotContain("<html");
+        assertThat(http.send(page.method(), path, "wrong").status()).as(request).isEqualTo(401);
+        int withToken =
+            switch (variant.kind()) {
+              case PLAIN -> page.plainAnswer();
+              case IRREGULAR -> 400;
+              case UNROUTED, NOWHERE -> 404;
+            };
+        assertThat(http.send(page.method(), path, token).status()).as(request).isEqualTo(withToken);
+      }
+    }
+    // the stylesheet and icon hold nothing of the cluster: served without the token
+    assertThat(http.send("GET", "/assets/canary.css", null).status()).isEqualTo(200);
+  }
+
+  @Test
   void metricsNeedTheTokenHealthDoesNot() {
     String token = SandboxApi.firstToken(tokens.tokenFile().orElseThrow());
     RawHttp http = new RawHttp(port);
