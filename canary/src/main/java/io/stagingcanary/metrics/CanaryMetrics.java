@@ -155,6 +155,30 @@ public class CanaryMetrics {
     alertDeliveries(channel, outcome).increment();
   }
 
+  /**
+   * One incident item's attribution was settled: {@code source} is the observer that named the
+   * actor ({@code admission}, {@code audit}, {@code run}) or {@code unknown}.
+   */
+  public void itemAttributed(String source) {
+    Counter.builder("canary.attribution.items")
+        .description("Incident items attributed, by the source that named the actor (or unknown)")
+        .tags(Tags.of("source", tag(source)))
+        .register(registry)
+        .increment();
+  }
+
+  /**
+   * One request to an observer endpoint ({@code admission} or {@code audit}) was answered with this
+   * outcome ({@code recorded}, {@code ignored}, {@code invalid}) after {@code took}.
+   */
+  public void observerRequest(String source, String outcome, Duration took) {
+    Timer.builder("canary.attribution.observer.requests")
+        .description("Requests to the attribution observer endpoints and how long they took")
+        .tags(Tags.of("source", tag(source), "outcome", tag(outcome)))
+        .register(registry)
+        .record(took.isNegative() ? Duration.ZERO : took);
+  }
+
   /** How many alerts wait in the outbox now (or use {@link #bindOutboxPending}). */
   public void outboxPending(long pending) {
     outboxPendingValue.set(Math.max(0, pending));
