@@ -94,7 +94,9 @@ public final class AlertingHarness implements AutoCloseable {
             runs.getBeanProvider(io.stagingcanary.runs.RunCauses.class),
             clock,
             properties,
-            canary);
+            canary,
+            new StaticListableBeanFactory()
+                .getBeanProvider(io.stagingcanary.incident.IncidentEnrichments.class));
     toolRunAlerts =
         new ToolRunAlerts(
             outbox,
