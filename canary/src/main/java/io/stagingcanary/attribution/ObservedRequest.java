@@ -58,6 +58,12 @@ record ObservedRequest(
     apiGroup = apiGroup == null ? "" : apiGroup;
     resource = resource == null ? "" : resource;
     namespace = namespace == null ? "" : namespace;
+    // The API server names a Namespace's own requests with the namespace set to its name.
+    boolean namespaceObject =
+        apiGroup.isEmpty() && ("namespaces".equals(resource) || "Namespace".equals(kind));
+    if (namespaceObject && namespace.equals(name)) {
+      namespace = "";
+    }
     uid = uid == null || uid.isEmpty() ? null : uid;
     ownerUids = ownerUids == null ? List.of() : List.copyOf(ownerUids);
     groups = groups == null ? List.of() : List.copyOf(groups);

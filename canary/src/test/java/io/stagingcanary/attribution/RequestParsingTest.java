@@ -49,6 +49,28 @@ class RequestParsingTest {
   }
 
   @Test
+  void aNamespacesOwnRequestIsClusterScoped() {
+    JsonNode review =
+        JSON.readTree(
+            """
+            {"request":{"uid":"1","operation":"DELETE","name":"canary-acme",
+              "namespace":"canary-acme","kind":{"group":"","version":"v1","kind":"Namespace"},
+              "resource":{"group":"","version":"v1","resource":"namespaces"},
+              "userInfo":{"username":"alice"}}}
+            """);
+
+    ObservedRequest request = RequestParsing.admission(review, NOW).orElseThrow();
+
+    assertThat(request.namespace()).isEmpty();
+    assertThat(
+            AttributionMatcher.sameObject(
+                request,
+                io.stagingcanary.diff.ResourceKey.clusterScoped("v1", "Namespace", "canary-acme"),
+                null))
+        .isTrue();
+  }
+
+  @Test
   void createsConnectsAndSubresourcesAreNotRecorded() {
     for (String request :
         List.of(
