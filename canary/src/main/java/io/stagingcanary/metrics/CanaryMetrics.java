@@ -41,6 +41,15 @@ public class CanaryMetrics {
   public static final String CLUSTER = "cluster";
   static final String UNKNOWN = "unknown";
 
+  /** Buckets of the observer endpoints' latency: an admission call must stay far below 2 s. */
+  private static final Duration[] OBSERVER_BUCKETS = {
+    Duration.ofMillis(5),
+    Duration.ofMillis(25),
+    Duration.ofMillis(100),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(2)
+  };
+
   private final MeterRegistry registry;
   private final Clock clock;
   private final MetricsProperties properties;
@@ -175,6 +184,7 @@ public class CanaryMetrics {
     Timer.builder("canary.attribution.observer.requests")
         .description("Requests to the attribution observer endpoints and how long they took")
         .tags(Tags.of("source", tag(source), "outcome", tag(outcome)))
+        .serviceLevelObjectives(OBSERVER_BUCKETS)
         .register(registry)
         .record(took.isNegative() ? Duration.ZERO : took);
   }
