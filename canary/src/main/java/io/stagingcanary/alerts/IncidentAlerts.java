@@ -170,6 +170,11 @@ class IncidentAlerts implements IncidentChangeListener {
    * attribution is stored before this listener runs); empty without attribution.
    */
   private String attribution(Incident incident) {
+    return attribution(enrichments, incident);
+  }
+
+  /** The attribution lines of a stored incident; empty without attribution. */
+  static String attribution(ObjectProvider<IncidentEnrichments> enrichments, Incident incident) {
     IncidentEnrichments store = enrichments.getIfAvailable();
     return store == null ? "" : AttributionSummary.block(store.find(incident.id()));
   }

@@ -3,6 +3,7 @@ package io.stagingcanary.alerts;
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.incident.ExpectedChanges;
 import io.stagingcanary.incident.Incident;
+import io.stagingcanary.incident.IncidentEnrichments;
 import io.stagingcanary.incident.IncidentStore;
 import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.seeding.SeedingState;
@@ -41,6 +42,7 @@ class LapsedExpectationAlerts implements InitializingBean, DisposableBean {
   private final Clock clock;
   private final long intervalMillis;
   private final String publicBase;
+  private final ObjectProvider<IncidentEnrichments> enrichments;
   private ScheduledExecutorService executor;
 
   LapsedExpectationAlerts(
@@ -51,7 +53,9 @@ class LapsedExpectationAlerts implements InitializingBean, DisposableBean {
       Leadership leadership,
       Clock clock,
       AlertsProperties properties,
-      CanaryProperties canary) {
+      CanaryProperties canary,
+      ObjectProvider<IncidentEnrichments> enrichments) {
+    this.enrichments = enrichments;
     this.incidents = incidents;
     this.outbox = outbox;
     this.expected = expected;
@@ -124,7 +128,12 @@ class LapsedExpectationAlerts implements InitializingBean, DisposableBean {
               + due.get().status();
       int[] released = {0};
       outbox.inTransaction(
-          () -> released[0] = outbox.release(IncidentAlerts.firing(incident, publicBase), note));
+          () ->
+              released[0] =
+                  outbox.release(
+                      IncidentAlerts.firing(
+                          incident, publicBase, IncidentAlerts.attribution(enrichments, incident)),
+                      note));
       if (released[0] > 0) {
         log.warn(
             "Incident {} was recorded as expected, but the expectation ended and {} is still {}:"

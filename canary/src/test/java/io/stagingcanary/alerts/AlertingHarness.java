@@ -61,6 +61,13 @@ public final class AlertingHarness implements AutoCloseable {
       runs.addBean("runCauses", causes);
     }
     CanaryProperties canary = canary();
+    StaticListableBeanFactory enrichmentBeans = new StaticListableBeanFactory();
+    enrichmentBeans.addBean(
+        "incidentEnrichments",
+        new io.stagingcanary.incident.IncidentEnrichments(dataSource, event -> {}, clock));
+    org.springframework.beans.factory.ObjectProvider<io.stagingcanary.incident.IncidentEnrichments>
+        enrichments =
+            enrichmentBeans.getBeanProvider(io.stagingcanary.incident.IncidentEnrichments.class);
     CanaryMetrics metrics =
         new CanaryMetrics(
             registry,
@@ -95,8 +102,7 @@ public final class AlertingHarness implements AutoCloseable {
             clock,
             properties,
             canary,
-            new StaticListableBeanFactory()
-                .getBeanProvider(io.stagingcanary.incident.IncidentEnrichments.class));
+            enrichments);
     toolRunAlerts =
         new ToolRunAlerts(
             outbox,
@@ -115,7 +121,8 @@ public final class AlertingHarness implements AutoCloseable {
             toolRunAlerts,
             clock,
             properties,
-            canary);
+            canary,
+            enrichments);
   }
 
   /** The listener to hand to the incident assembler. */
