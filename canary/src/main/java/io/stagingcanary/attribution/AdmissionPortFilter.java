@@ -5,11 +5,13 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UriUtils;
 
 /**
  * Keeps the admission observer and the rest of the agent apart: on the admission port only {@code
@@ -43,13 +45,35 @@ class AdmissionPortFilter extends OncePerRequestFilter {
     chain.doFilter(request, response);
   }
 
-  /** Any spelling that could route to the admission path (raw or as Tomcat mapped it). */
-  private static boolean mentionsAdmission(HttpServletRequest request) {
+  /**
+   * Whether any spelling could route to the admission path: the first segment of the raw path
+   * (percent-decoded, {@code ;} parameters dropped) or of the path Tomcat mapped is {@code
+   * admission}, in any case.
+   */
+  static boolean mentionsAdmission(HttpServletRequest request) {
     String raw = request.getRequestURI() == null ? "" : request.getRequestURI();
     String mapped =
         (request.getServletPath() == null ? "" : request.getServletPath())
             + (request.getPathInfo() == null ? "" : request.getPathInfo());
-    return raw.toLowerCase(Locale.ROOT).contains("admission")
-        || mapped.toLowerCase(Locale.ROOT).contains("admission");
+    return firstSegmentIsAdmission(decode(raw)) || firstSegmentIsAdmission(mapped);
+  }
+
+  private static String decode(String raw) {
+    try {
+      return UriUtils.decode(raw, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return raw;
+    }
+  }
+
+  private static boolean firstSegmentIsAdmission(String path) {
+    for (String segment : path.split("[/\\\\]")) {
+      String plain = segment.contains(";") ? segment.substring(0, segment.indexOf(';')) : segment;
+      if (plain.isEmpty() || plain.equals(".")) {
+        continue;
+      }
+      return plain.toLowerCase(Locale.ROOT).equals("admission");
+    }
+    return false;
   }
 }

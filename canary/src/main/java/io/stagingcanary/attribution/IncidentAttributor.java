@@ -84,7 +84,8 @@ class IncidentAttributor implements IncidentChangeListener {
       return;
     }
     List<ItemAttribution> stored =
-        enrichments.record(incident.id(), attribute(incident, true, ledgerUids(incident)));
+        enrichments.recordGuarded(
+            incident.id(), () -> attribute(incident, true, ledgerUids(incident)));
     stored.forEach(a -> metrics.itemAttributed(sourceTag(a)));
   }
 

@@ -8,11 +8,15 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -30,14 +34,20 @@ public class IncidentEnrichments {
           + " source_ips, verb, acted_at, cause_kind, cause_namespace, cause_name, run_ref,"
           + " unknown_reason, revision, recorded_at";
 
+  private static final Logger log = LoggerFactory.getLogger(IncidentEnrichments.class);
+
   private final JdbcClient jdbc;
   private final TransactionTemplate transaction;
+  private final TransactionTemplate nested;
   private final ApplicationEventPublisher events;
   private final Clock clock;
 
   public IncidentEnrichments(DataSource dataSource, ApplicationEventPublisher events, Clock clock) {
     this.jdbc = JdbcClient.create(dataSource);
-    this.transaction = new TransactionTemplate(new JdbcTransactionManager(dataSource));
+    JdbcTransactionManager manager = new JdbcTransactionManager(dataSource);
+    this.transaction = new TransactionTemplate(manager);
+    this.nested = new TransactionTemplate(manager);
+    this.nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
     this.events = events;
     this.clock = clock;
   }
@@ -49,6 +59,25 @@ public class IncidentEnrichments {
   public List<ItemAttribution> record(String incidentId, List<ItemAttribution> facts) {
     return transaction.execute(
         status -> facts.stream().filter(f -> upsert(incidentId, f)).toList());
+  }
+
+  /**
+   * Works out the facts and stores them inside a savepoint of the caller's transaction (the
+   * seal's): when that fails, only the facts are rolled back and the incident is stored and paged
+   * without them (logged). A missing "who" must never cost the record or the page of a loss.
+   */
+  public List<ItemAttribution> recordGuarded(
+      String incidentId, Supplier<List<ItemAttribution>> facts) {
+    try {
+      return nested.execute(
+          status -> facts.get().stream().filter(f -> upsert(incidentId, f)).toList());
+    } catch (RuntimeException e) {
+      log.warn(
+          "Incident {}: attribution not stored; the incident is stored without it: {}",
+          incidentId,
+          e.toString());
+      return List.of();
+    }
   }
 
   /**

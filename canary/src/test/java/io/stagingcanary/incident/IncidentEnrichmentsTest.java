@@ -126,6 +126,34 @@ class IncidentEnrichmentsTest {
     assertThat(enrichments.find("inc-1")).isEmpty();
   }
 
+  @Test
+  void aFailedAttributionRollsBackAloneAndTheSealStillCommits() {
+    TransactionTemplate transaction =
+        new TransactionTemplate(new JdbcTransactionManager(dataSource));
+    transaction.executeWithoutResult(
+        status -> {
+          enrichments.record(
+              "inc-1", List.of(new ItemAttribution(NAMESPACE, ALICE, null, null, null)));
+          assertThat(
+                  enrichments.recordGuarded(
+                      "inc-1",
+                      () -> {
+                        throw new IllegalStateException("records unreadable");
+                      }))
+              .isEmpty();
+          // A write that fails inside the savepoint (no such incident) is rolled back alone.
+          assertThat(
+                  enrichments.recordGuarded(
+                      "no-such-incident",
+                      () -> List.of(new ItemAttribution(CONFIG_MAP, ALICE, null, null, null))))
+              .isEmpty();
+        });
+
+    assertThat(enrichments.find("inc-1"))
+        .containsExactly(new ItemAttribution(NAMESPACE, ALICE, null, null, null));
+    assertThat(enrichments.find("no-such-incident")).isEmpty();
+  }
+
   private int revision(ItemRef item) {
     return JdbcClient.create(dataSource)
         .sql("SELECT revision FROM incident_enrichment WHERE kind = ? AND name = ?")
