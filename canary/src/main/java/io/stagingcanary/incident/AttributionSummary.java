@@ -35,9 +35,16 @@ public final class AttributionSummary {
         .anyMatch(a -> a.unknown() == ItemAttribution.UnknownReason.PENDING);
   }
 
-  /** The lines as a block of text ({@code Attribution:} and one indented line each). */
+  /**
+   * The lines as a block of text ({@code Attribution:} and one indented line each); empty when
+   * there is nothing to say (no attribution, or no observer configured at all: then every page
+   * would carry the same line).
+   */
   public static String block(List<ItemAttribution> attributions) {
-    if (attributions.isEmpty()) {
+    boolean noObserver =
+        attributions.stream()
+            .allMatch(a -> a.unknown() == ItemAttribution.UnknownReason.NO_OBSERVER);
+    if (attributions.isEmpty() || noObserver) {
       return "";
     }
     StringBuilder text = new StringBuilder("Attribution:\n");

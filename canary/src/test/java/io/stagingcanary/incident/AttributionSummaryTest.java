@@ -58,6 +58,20 @@ class AttributionSummaryTest {
   }
 
   @Test
+  void withoutAnyObserverTheBlockSaysNothingButTheLinesStillSayWhy() {
+    List<ItemAttribution> items =
+        List.of(
+            ItemAttribution.unknown(
+                new ItemRef("Secret", "a", "y", ""), UnknownReason.NO_OBSERVER, null));
+
+    assertThat(AttributionSummary.block(items)).isEmpty();
+    assertThat(AttributionSummary.lines(items))
+        .containsExactly(
+            "actor unknown: no observer configured (neither admission observer nor audit webhook)"
+                + " (1 object)");
+  }
+
+  @Test
   void aRunIsNamedOnTheLine() {
     Actor tool =
         new Actor(
