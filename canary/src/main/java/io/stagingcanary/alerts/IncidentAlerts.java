@@ -1,9 +1,11 @@
 package io.stagingcanary.alerts;
 
 import io.stagingcanary.config.CanaryProperties;
+import io.stagingcanary.incident.AttributionSummary;
 import io.stagingcanary.incident.ExpectedChanges;
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentChangeListener;
+import io.stagingcanary.incident.IncidentEnrichments;
 import io.stagingcanary.incident.IncidentJsonRenderer;
 import io.stagingcanary.incident.IncidentTextRenderer;
 import io.stagingcanary.metrics.CanaryMetrics;
@@ -49,6 +51,7 @@ class IncidentAlerts implements IncidentChangeListener {
   private final Clock clock;
   private final Duration holdForVerdict;
   private final String publicBase;
+  private final ObjectProvider<IncidentEnrichments> enrichments;
 
   IncidentAlerts(
       AlertOutbox outbox,
@@ -58,7 +61,8 @@ class IncidentAlerts implements IncidentChangeListener {
       ObjectProvider<RunCauses> causes,
       Clock clock,
       AlertsProperties alerts,
-      CanaryProperties properties) {
+      CanaryProperties properties,
+      ObjectProvider<IncidentEnrichments> enrichments) {
     this.outbox = outbox;
     this.channels = channels;
     this.expected = expected;
@@ -67,11 +71,12 @@ class IncidentAlerts implements IncidentChangeListener {
     this.clock = clock;
     this.holdForVerdict = alerts.holdForVerdict();
     this.publicBase = properties.publicBase();
+    this.enrichments = enrichments;
   }
 
   @Override
   public void sealed(Incident incident) {
-    Alert alert = firing(incident, publicBase);
+    Alert alert = firing(incident, publicBase, attribution(incident));
     Optional<String> reason = expectedReason(incident);
     if (reason.isPresent()) {
       outbox.enqueue(alert, channels.names(), OutboxEntry.State.SUPPRESSED, reason.get());
@@ -171,8 +176,27 @@ class IncidentAlerts implements IncidentChangeListener {
     return Optional.of("expected: " + String.join("; ", reasons));
   }
 
+  /**
+   * Who changed the incident's items, one line per request, as known in this transaction (the
+   * attribution is stored before this listener runs); empty without attribution.
+   */
+  private String attribution(Incident incident) {
+    return attribution(enrichments, incident);
+  }
+
+  /** The attribution lines of a stored incident; empty without attribution. */
+  static String attribution(ObjectProvider<IncidentEnrichments> enrichments, Incident incident) {
+    IncidentEnrichments store = enrichments.getIfAvailable();
+    return store == null ? "" : AttributionSummary.block(store.find(incident.id()));
+  }
+
   /** The firing alert of an incident, with its current content. */
   static Alert firing(Incident incident, String publicBase) {
+    return firing(incident, publicBase, "");
+  }
+
+  /** The firing alert, its text led by the attribution lines ({@link AttributionSummary}). */
+  static Alert firing(Incident incident, String publicBase, String attribution) {
     Map<String, Integer> counts = new LinkedHashMap<>();
     TreeSet<String> sets = new TreeSet<>();
     for (Incident.Item item : incident.items()) {
@@ -188,7 +212,11 @@ class IncidentAlerts implements IncidentChangeListener {
         .sets(List.copyOf(sets))
         .summary(incident.headline())
         .counts(counts)
-        .diff(IncidentTextRenderer.render(incident), IncidentJsonRenderer.render(incident))
+        .diff(
+            attribution.isEmpty()
+                ? IncidentTextRenderer.render(incident)
+                : attribution + "\n" + IncidentTextRenderer.render(incident),
+            IncidentJsonRenderer.render(incident))
         .link(Alert.incidentPage(publicBase, incident.id()))
         .period(incident.openedAt(), null)
         .build();

@@ -3,6 +3,7 @@ package io.stagingcanary.alerts;
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.incident.ExpectedChanges;
 import io.stagingcanary.incident.Incident;
+import io.stagingcanary.incident.IncidentEnrichments;
 import io.stagingcanary.incident.IncidentStore;
 import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.platform.ComponentExecutor;
@@ -42,6 +43,7 @@ class LapsedExpectationAlerts implements InitializingBean, DisposableBean {
   private final long intervalMillis;
   private final String publicBase;
   private final ComponentExecutors executors;
+  private final ObjectProvider<IncidentEnrichments> enrichments;
   private ComponentExecutor executor;
 
   LapsedExpectationAlerts(
@@ -53,7 +55,9 @@ class LapsedExpectationAlerts implements InitializingBean, DisposableBean {
       Clock clock,
       AlertsProperties properties,
       CanaryProperties canary,
-      ComponentExecutors executors) {
+      ComponentExecutors executors,
+      ObjectProvider<IncidentEnrichments> enrichments) {
+    this.enrichments = enrichments;
     this.incidents = incidents;
     this.outbox = outbox;
     this.expected = expected;
@@ -128,7 +132,12 @@ class LapsedExpectationAlerts implements InitializingBean, DisposableBean {
               + due.get().status();
       int[] released = {0};
       outbox.inTransaction(
-          () -> released[0] = outbox.release(IncidentAlerts.firing(incident, publicBase), note));
+          () ->
+              released[0] =
+                  outbox.release(
+                      IncidentAlerts.firing(
+                          incident, publicBase, IncidentAlerts.attribution(enrichments, incident)),
+                      note));
       if (released[0] > 0) {
         log.warn(
             "Incident {} was recorded as expected, but the expectation ended and {} is still {}:"

@@ -11,6 +11,7 @@ import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.incident.Incident;
+import io.stagingcanary.incident.IncidentEnrichments;
 import io.stagingcanary.incident.IncidentStore;
 import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.metrics.CanaryMetrics;
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -55,6 +57,7 @@ class OutboxWorker implements DisposableBean {
   private final AlertsProperties.Delivery delivery;
   private final Duration resendInterval;
   private final String publicBase;
+  private final ObjectProvider<IncidentEnrichments> enrichments;
   private final List<Lane> lanes = new ArrayList<>();
 
   /** One channel's queue, thread and resilience. */
@@ -124,7 +127,8 @@ class OutboxWorker implements DisposableBean {
       Clock clock,
       AlertsProperties properties,
       CanaryProperties canary,
-      ComponentExecutors executors) {
+      ComponentExecutors executors,
+      ObjectProvider<IncidentEnrichments> enrichments) {
     this.outbox = outbox;
     this.leadership = leadership;
     this.metrics = metrics;
@@ -134,6 +138,7 @@ class OutboxWorker implements DisposableBean {
     this.delivery = properties.delivery();
     this.resendInterval = properties.resendInterval();
     this.publicBase = canary.publicBase();
+    this.enrichments = enrichments;
     channels.all().forEach(c -> lanes.add(new Lane(c, delivery, clock.instant(), executors)));
     metrics.bindOutboxPending(outbox::countPending);
   }
@@ -273,7 +278,10 @@ class OutboxWorker implements DisposableBean {
     if (incident.isEmpty()) {
       return alert;
     }
-    return incident.get().isOpen() ? IncidentAlerts.firing(incident.get(), publicBase) : null;
+    return incident.get().isOpen()
+        ? IncidentAlerts.firing(
+            incident.get(), publicBase, IncidentAlerts.attribution(enrichments, incident.get()))
+        : null;
   }
 
   /** One delivery through retry, circuit breaker and time limiter; null when delivered. */

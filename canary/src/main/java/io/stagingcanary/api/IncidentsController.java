@@ -1,7 +1,10 @@
 package io.stagingcanary.api;
 
+import io.stagingcanary.incident.AttributionSummary;
 import io.stagingcanary.incident.Incident;
+import io.stagingcanary.incident.IncidentEnrichments;
 import io.stagingcanary.incident.IncidentStore;
+import io.stagingcanary.incident.ItemAttribution;
 import io.stagingcanary.runs.RunCauses;
 import io.stagingcanary.seeding.Reseeder;
 import io.stagingcanary.seeding.SeedOutcome;
@@ -28,25 +31,31 @@ class IncidentsController {
   private final Reseeder reseeder;
   private final CurrentCluster cluster;
   private final RunCauses runs;
+  private final IncidentEnrichments enrichments;
 
   IncidentsController(
-      IncidentStore incidents, Reseeder reseeder, CurrentCluster cluster, RunCauses runs) {
+      IncidentStore incidents,
+      Reseeder reseeder,
+      CurrentCluster cluster,
+      RunCauses runs,
+      IncidentEnrichments enrichments) {
     this.incidents = incidents;
     this.reseeder = reseeder;
     this.cluster = cluster;
     this.runs = runs;
+    this.enrichments = enrichments;
   }
 
   @GetMapping
   List<IncidentView> list(@RequestParam(defaultValue = "100") int limit) {
     return incidents.list(cluster.get().id(), Math.max(1, Math.min(limit, 1000))).stream()
-        .map(i -> IncidentView.of(i, runs.runsOf(i.id())))
+        .map(i -> IncidentView.of(i, runs.runsOf(i.id()), enrichments.find(i.id())))
         .toList();
   }
 
   @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
   IncidentView get(@PathVariable String id) {
-    return IncidentView.of(find(id), runs.runsOf(id));
+    return IncidentView.of(find(id), runs.runsOf(id), enrichments.find(id));
   }
 
   @GetMapping(value = "/{id}", produces = MediaType.TEXT_PLAIN_VALUE)
@@ -59,6 +68,7 @@ class IncidentsController {
         + incident.openedAt()
         + "\n"
         + blindLine(incident)
+        + AttributionSummary.block(enrichments.find(id))
         + incident.text();
   }
 
@@ -94,7 +104,17 @@ class IncidentsController {
         + incident.id()
         + "\n\n"
         + (blind.isEmpty() ? "" : "_" + blind.strip() + "_\n\n")
+        + attributionMarkdown(enrichments.find(id))
         + incident.markdown();
+  }
+
+  private static String attributionMarkdown(List<ItemAttribution> attributions) {
+    if (attributions.isEmpty()) {
+      return "";
+    }
+    StringBuilder text = new StringBuilder("**Attribution**\n\n");
+    AttributionSummary.lines(attributions).forEach(l -> text.append("- ").append(l).append('\n'));
+    return text.append('\n').toString();
   }
 
   @PostMapping("/{id}/reseed")

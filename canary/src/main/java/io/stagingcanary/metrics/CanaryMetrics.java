@@ -41,6 +41,15 @@ public class CanaryMetrics {
   public static final String CLUSTER = "cluster";
   static final String UNKNOWN = "unknown";
 
+  /** Buckets of the observer endpoints' latency: an admission call must stay far below 2 s. */
+  private static final Duration[] OBSERVER_BUCKETS = {
+    Duration.ofMillis(5),
+    Duration.ofMillis(25),
+    Duration.ofMillis(100),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(2)
+  };
+
   private final MeterRegistry registry;
   private final Clock clock;
   private final MetricsProperties properties;
@@ -153,6 +162,31 @@ public class CanaryMetrics {
    */
   public void alertDelivered(String channel, String outcome) {
     alertDeliveries(channel, outcome).increment();
+  }
+
+  /**
+   * One incident item's attribution was settled: {@code source} is the observer that named the
+   * actor ({@code admission}, {@code audit}, {@code run}) or {@code unknown}.
+   */
+  public void itemAttributed(String source) {
+    Counter.builder("canary.attribution.items")
+        .description("Incident items attributed, by the source that named the actor (or unknown)")
+        .tags(Tags.of("source", tag(source)))
+        .register(registry)
+        .increment();
+  }
+
+  /**
+   * One request to an observer endpoint ({@code admission} or {@code audit}) was answered with this
+   * outcome ({@code recorded}, {@code ignored}, {@code invalid}) after {@code took}.
+   */
+  public void observerRequest(String source, String outcome, Duration took) {
+    Timer.builder("canary.attribution.observer.requests")
+        .description("Requests to the attribution observer endpoints and how long they took")
+        .tags(Tags.of("source", tag(source), "outcome", tag(outcome)))
+        .serviceLevelObjectives(OBSERVER_BUCKETS)
+        .register(registry)
+        .record(took.isNegative() ? Duration.ZERO : took);
   }
 
   /** How many alerts wait in the outbox now (or use {@link #bindOutboxPending}). */

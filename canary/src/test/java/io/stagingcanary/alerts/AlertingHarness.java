@@ -64,6 +64,13 @@ public final class AlertingHarness implements AutoCloseable {
       runs.addBean("runCauses", causes);
     }
     CanaryProperties canary = canary();
+    StaticListableBeanFactory enrichmentBeans = new StaticListableBeanFactory();
+    enrichmentBeans.addBean(
+        "incidentEnrichments",
+        new io.stagingcanary.incident.IncidentEnrichments(dataSource, event -> {}, clock));
+    org.springframework.beans.factory.ObjectProvider<io.stagingcanary.incident.IncidentEnrichments>
+        enrichments =
+            enrichmentBeans.getBeanProvider(io.stagingcanary.incident.IncidentEnrichments.class);
     CanaryMetrics metrics =
         new CanaryMetrics(
             registry,
@@ -97,7 +104,8 @@ public final class AlertingHarness implements AutoCloseable {
             runs.getBeanProvider(io.stagingcanary.runs.RunCauses.class),
             clock,
             properties,
-            canary);
+            canary,
+            enrichments);
     toolRunAlerts =
         new ToolRunAlerts(
             outbox,
@@ -124,7 +132,8 @@ public final class AlertingHarness implements AutoCloseable {
             clock,
             properties,
             canary,
-            new ComponentExecutors(Duration.ofSeconds(1)));
+            new ComponentExecutors(Duration.ofSeconds(1)),
+            enrichments);
     worker =
         new OutboxWorker(
             outbox,
@@ -136,7 +145,8 @@ public final class AlertingHarness implements AutoCloseable {
             clock,
             properties,
             canary,
-            new ComponentExecutors(Duration.ofSeconds(1)));
+            new ComponentExecutors(Duration.ofSeconds(1)),
+            enrichments);
   }
 
   /** The listener to hand to the incident assembler. */

@@ -16,6 +16,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.zaxxer.hikari.HikariDataSource;
 import io.stagingcanary.incident.Incident;
+import io.stagingcanary.incident.IncidentEnrichments;
+import io.stagingcanary.incident.ItemAttribution;
 import io.stagingcanary.incident.JdbcIncidentStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,6 +132,51 @@ class OutboxDeliveryTest {
                 .counter()
                 .count())
         .isEqualTo(1.0);
+  }
+
+  @Test
+  void theFirstPageOfEveryChannelCarriesWhoDidItAsOneGroupedLine() {
+    acceptAll();
+    Incident incident = TestAlerts.incident("inc-attributed", TestAlerts.T0.plusSeconds(5), null);
+    JdbcIncidentStore store = new JdbcIncidentStore(dataSource);
+    IncidentEnrichments enrichments =
+        new IncidentEnrichments(dataSource, event -> {}, java.time.Clock.systemUTC());
+    ItemAttribution.Actor alice =
+        new ItemAttribution.Actor(
+            "alice",
+            List.of(),
+            null,
+            List.of(),
+            "delete",
+            TestAlerts.T0,
+            ItemAttribution.Source.ADMISSION);
+    store.inTransaction(
+        () -> {
+          store.insert(incident);
+          enrichments.record(
+              incident.id(),
+              incident.items().stream()
+                  .map(
+                      i ->
+                          new ItemAttribution(
+                              new ItemAttribution.ItemRef(
+                                  i.key().kind(), i.key().namespace(), i.key().name(), "u"),
+                              alice,
+                              new ItemAttribution.Cause("Namespace", null, "canary-acme"),
+                              null,
+                              null))
+                  .toList());
+          alerts.incidents().sealed(incident);
+        });
+    alerts.start();
+    await().atMost(Duration.ofSeconds(20)).until(() -> alerts.pending() == 0);
+
+    String line = "by alice via the deletion of namespace canary-acme (2 objects)";
+    assertThat(AlertCodec.read(requests("/hook").get(0).getBodyAsString()).get("text").asText())
+        .startsWith("Attribution:\n  " + line + "\n");
+    for (String path : PATHS) {
+      assertThat(requests(path).get(0).getBodyAsString()).as(path).contains(line);
+    }
   }
 
   @Test

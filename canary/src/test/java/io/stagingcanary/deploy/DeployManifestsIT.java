@@ -49,7 +49,8 @@ class DeployManifestsIT {
         "single-replica",
         "openshift",
         "prometheus-operator",
-        "network-policy"
+        "network-policy",
+        "attribution"
       })
   void rendersWithNoWildcardInAnyRole(String name, ControlPlane controlPlane) {
     RenderedManifests rendered = RenderedManifests.render(controlPlane, name);
@@ -222,6 +223,49 @@ class DeployManifestsIT {
     JsonNode source =
         YAML.readTree(RenderedManifests.DEPLOY.resolve("prometheus/prometheusrule.yaml").toFile());
     assertThat(rule.path("spec")).isEqualTo(source.path("spec"));
+  }
+
+  @Test
+  void theAttributionComponentObservesOnlySentinelsAndNeverBlocksAnyone(
+      ControlPlane controlPlane, KubernetesClient admin) throws Exception {
+    RenderedManifests overlay = RenderedManifests.render(controlPlane, "attribution");
+    JsonNode configuration = overlay.one("ValidatingWebhookConfiguration");
+    JsonNode webhook = configuration.at("/webhooks/0");
+
+    assertThat(configuration.at("/metadata/annotations/cert-manager.io~1inject-ca-from").asText())
+        .isEqualTo("staging-canary/staging-canary-admission");
+    assertThat(webhook.at("/failurePolicy").asText()).isEqualTo("Ignore");
+    assertThat(webhook.at("/sideEffects").asText()).isEqualTo("NoneOnDryRun");
+    assertThat(webhook.at("/timeoutSeconds").asInt()).isBetween(1, 2);
+    assertThat(webhook.at("/objectSelector/matchLabels/stagingcanary.io~1sentinel").asText())
+        .isEqualTo("true");
+    assertThat(strings(webhook.at("/rules/0/operations"))).containsExactly("DELETE", "UPDATE");
+    assertThat(webhook.at("/clientConfig/service/path").asText())
+        .isEqualTo("/admission/v1/observe");
+    String service = webhook.at("/clientConfig/service/name").asText();
+    JsonNode admissionService =
+        overlay.ofKind("Service").stream()
+            .filter(s -> s.at("/metadata/name").asText().equals(service))
+            .findFirst()
+            .orElseThrow();
+    assertThat(admissionService.at("/metadata/namespace").asText()).isEqualTo("staging-canary");
+    assertThat(admissionService.at("/spec/ports/0/targetPort").asText()).isEqualTo("admission");
+
+    JsonNode agent = overlay.one("Deployment").at("/spec/template/spec/containers/0");
+    assertThat(agent.at("/ports").findValuesAsText("name")).contains("admission");
+    assertThat(agent.at("/env").findValuesAsText("name"))
+        .contains(
+            "CANARY_ATTRIBUTION_ADMISSION_ENABLED",
+            "CANARY_ATTRIBUTION_ADMISSION_TLS_CERTIFICATE",
+            "CANARY_ATTRIBUTION_ADMISSION_TLS_PRIVATE_KEY");
+    JsonNode certificate = overlay.one("Certificate");
+    assertThat(strings(certificate.at("/spec/dnsNames")))
+        .contains("staging-canary-admission.staging-canary.svc");
+    assertThat(overlay.one("Deployment").at("/spec/template/spec/volumes").toString())
+        .contains(certificate.at("/spec/secretName").asText());
+
+    // The API server accepts the webhook configuration as rendered (server-side dry run).
+    admin.resource(YAML.writeValueAsString(configuration)).dryRun().create();
   }
 
   @Test

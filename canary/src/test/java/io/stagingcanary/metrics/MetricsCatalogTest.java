@@ -169,6 +169,8 @@ class MetricsCatalogTest {
     metrics.alertDelivered("webhook", "delivered");
     metrics.pvcSnapshotTaken("sandbox", Instant.now().minusSeconds(90));
     metrics.sentinelLost("sandbox", "Secret");
+    metrics.itemAttributed("admission");
+    metrics.observerRequest("admission", "recorded", Duration.ofMillis(3));
 
     String text = scrape();
     Map<String, String> actual = describe(PrometheusText.parse(text).withPrefix("canary_"));

@@ -80,6 +80,7 @@ class PathVariantsTest extends SandboxApi {
           new Endpoint("GET", "/api/v1/status", 200),
           new Endpoint("HEAD", "/api/v1/status", 200),
           new Endpoint("POST", "/api/v1/verifications", 200),
+          new Endpoint("POST", "/api/v1/audit/events", 415),
           new Endpoint("DELETE", "/api/v1/maintenance-windows/mw-nowhere", 404),
           new Endpoint("PUT", "/api/v1/verifications", 405),
           new Endpoint("PATCH", "/api/v1/verifications", 405));

@@ -31,6 +31,7 @@ abstract class SandboxApi {
     registry.add("canary.sandbox.port", () -> "0");
     registry.add("canary.fixtures.path", () -> "../fixtures");
     registry.add("canary.reseed.mode", () -> "manual");
+    registry.add("canary.attribution.audit.enabled", () -> "true");
   }
 
   @LocalServerPort int port;
