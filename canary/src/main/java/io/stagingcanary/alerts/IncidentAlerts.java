@@ -5,7 +5,7 @@ import io.stagingcanary.incident.AttributionSummary;
 import io.stagingcanary.incident.ExpectedChanges;
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentChangeListener;
-import io.stagingcanary.incident.IncidentEnrichments;
+import io.stagingcanary.incident.IncidentEnrichmentStore;
 import io.stagingcanary.incident.IncidentJsonRenderer;
 import io.stagingcanary.incident.IncidentTextRenderer;
 import io.stagingcanary.metrics.CanaryMetrics;
@@ -51,7 +51,7 @@ class IncidentAlerts implements IncidentChangeListener {
   private final Clock clock;
   private final Duration holdForVerdict;
   private final String publicBase;
-  private final ObjectProvider<IncidentEnrichments> enrichments;
+  private final ObjectProvider<IncidentEnrichmentStore> enrichments;
 
   IncidentAlerts(
       AlertOutbox outbox,
@@ -62,7 +62,7 @@ class IncidentAlerts implements IncidentChangeListener {
       Clock clock,
       AlertsProperties alerts,
       CanaryProperties properties,
-      ObjectProvider<IncidentEnrichments> enrichments) {
+      ObjectProvider<IncidentEnrichmentStore> enrichments) {
     this.outbox = outbox;
     this.channels = channels;
     this.expected = expected;
@@ -185,8 +185,9 @@ class IncidentAlerts implements IncidentChangeListener {
   }
 
   /** The attribution lines of a stored incident; empty without attribution. */
-  static String attribution(ObjectProvider<IncidentEnrichments> enrichments, Incident incident) {
-    IncidentEnrichments store = enrichments.getIfAvailable();
+  static String attribution(
+      ObjectProvider<IncidentEnrichmentStore> enrichments, Incident incident) {
+    IncidentEnrichmentStore store = enrichments.getIfAvailable();
     return store == null ? "" : AttributionSummary.block(store.find(incident.id()));
   }
 

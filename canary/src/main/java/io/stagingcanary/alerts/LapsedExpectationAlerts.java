@@ -3,7 +3,7 @@ package io.stagingcanary.alerts;
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.incident.ExpectedChanges;
 import io.stagingcanary.incident.Incident;
-import io.stagingcanary.incident.IncidentEnrichments;
+import io.stagingcanary.incident.IncidentEnrichmentStore;
 import io.stagingcanary.incident.IncidentStore;
 import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.platform.ComponentExecutor;
@@ -43,7 +43,7 @@ class LapsedExpectationAlerts implements InitializingBean, DisposableBean {
   private final long intervalMillis;
   private final String publicBase;
   private final ComponentExecutors executors;
-  private final ObjectProvider<IncidentEnrichments> enrichments;
+  private final ObjectProvider<IncidentEnrichmentStore> enrichments;
   private ComponentExecutor executor;
 
   LapsedExpectationAlerts(
@@ -56,7 +56,7 @@ class LapsedExpectationAlerts implements InitializingBean, DisposableBean {
       AlertsProperties properties,
       CanaryProperties canary,
       ComponentExecutors executors,
-      ObjectProvider<IncidentEnrichments> enrichments) {
+      ObjectProvider<IncidentEnrichmentStore> enrichments) {
     this.enrichments = enrichments;
     this.incidents = incidents;
     this.outbox = outbox;

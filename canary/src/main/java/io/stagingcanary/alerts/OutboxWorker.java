@@ -11,7 +11,7 @@ import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.incident.Incident;
-import io.stagingcanary.incident.IncidentEnrichments;
+import io.stagingcanary.incident.IncidentEnrichmentStore;
 import io.stagingcanary.incident.IncidentStore;
 import io.stagingcanary.leader.Leadership;
 import io.stagingcanary.metrics.CanaryMetrics;
@@ -57,7 +57,7 @@ class OutboxWorker implements DisposableBean {
   private final AlertsProperties.Delivery delivery;
   private final Duration resendInterval;
   private final String publicBase;
-  private final ObjectProvider<IncidentEnrichments> enrichments;
+  private final ObjectProvider<IncidentEnrichmentStore> enrichments;
   private final List<Lane> lanes = new ArrayList<>();
 
   /** One channel's queue, thread and resilience. */
@@ -128,7 +128,7 @@ class OutboxWorker implements DisposableBean {
       AlertsProperties properties,
       CanaryProperties canary,
       ComponentExecutors executors,
-      ObjectProvider<IncidentEnrichments> enrichments) {
+      ObjectProvider<IncidentEnrichmentStore> enrichments) {
     this.outbox = outbox;
     this.leadership = leadership;
     this.metrics = metrics;

@@ -2,7 +2,7 @@ package io.stagingcanary.api;
 
 import io.stagingcanary.incident.AttributionSummary;
 import io.stagingcanary.incident.Incident;
-import io.stagingcanary.incident.IncidentEnrichments;
+import io.stagingcanary.incident.IncidentEnrichmentStore;
 import io.stagingcanary.incident.IncidentStore;
 import io.stagingcanary.incident.ItemAttribution;
 import io.stagingcanary.runs.RunCauses;
@@ -31,14 +31,14 @@ class IncidentsController {
   private final Reseeder reseeder;
   private final CurrentCluster cluster;
   private final RunCauses runs;
-  private final IncidentEnrichments enrichments;
+  private final IncidentEnrichmentStore enrichments;
 
   IncidentsController(
       IncidentStore incidents,
       Reseeder reseeder,
       CurrentCluster cluster,
       RunCauses runs,
-      IncidentEnrichments enrichments) {
+      IncidentEnrichmentStore enrichments) {
     this.incidents = incidents;
     this.reseeder = reseeder;
     this.cluster = cluster;

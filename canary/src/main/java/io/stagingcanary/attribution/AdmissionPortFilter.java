@@ -36,7 +36,7 @@ class AdmissionPortFilter extends OncePerRequestFilter {
     boolean onAdmissionPort = enabled && request.getLocalPort() == properties.admission().port();
     boolean admissionPath = mentionsAdmission(request);
     boolean exact =
-        AdmissionObserver.PATH.equals(request.getRequestURI())
+        AdmissionController.PATH.equals(request.getRequestURI())
             && "POST".equals(request.getMethod());
     if (onAdmissionPort ? !exact : admissionPath) {
       response.sendError(HttpServletResponse.SC_NOT_FOUND);

@@ -3,7 +3,7 @@ package io.stagingcanary.attribution;
 import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentChangeListener;
-import io.stagingcanary.incident.IncidentEnrichments;
+import io.stagingcanary.incident.IncidentEnrichmentStore;
 import io.stagingcanary.incident.IncidentStore;
 import io.stagingcanary.incident.ItemAttribution;
 import io.stagingcanary.leader.Leadership;
@@ -47,8 +47,8 @@ class IncidentAttributor implements IncidentChangeListener {
   private static final Logger log = LoggerFactory.getLogger(IncidentAttributor.class);
   private static final Duration RECHECK = Duration.ofSeconds(3);
 
-  private final ObservedRequests records;
-  private final IncidentEnrichments enrichments;
+  private final ObservedRequestStore records;
+  private final IncidentEnrichmentStore enrichments;
   private final IncidentStore incidents;
   private final Ledger ledger;
   private final ObjectProvider<RunCauses> runs;
@@ -61,8 +61,8 @@ class IncidentAttributor implements IncidentChangeListener {
   private ComponentExecutor scheduler;
 
   IncidentAttributor(
-      ObservedRequests records,
-      IncidentEnrichments enrichments,
+      ObservedRequestStore records,
+      IncidentEnrichmentStore enrichments,
       IncidentStore incidents,
       Ledger ledger,
       ObjectProvider<RunCauses> runs,

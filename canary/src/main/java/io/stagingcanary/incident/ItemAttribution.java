@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * Who or what changed one item of an incident: the actor of the request, the original request of a
  * cascade ({@code cause}), the gated run it happened in, or why that is not known. Added to a
- * stored incident by {@link IncidentEnrichments}, also after it was sealed.
+ * stored incident by {@link IncidentEnrichmentStore}, also after it was sealed.
  *
  * @param item the incident item (kind, namespace, name, uid of the sentinel as seeded)
  * @param actor who made the request; null when unknown

@@ -67,10 +67,12 @@ public final class AlertingHarness implements AutoCloseable {
     StaticListableBeanFactory enrichmentBeans = new StaticListableBeanFactory();
     enrichmentBeans.addBean(
         "incidentEnrichments",
-        new io.stagingcanary.incident.IncidentEnrichments(dataSource, event -> {}, clock));
-    org.springframework.beans.factory.ObjectProvider<io.stagingcanary.incident.IncidentEnrichments>
+        new io.stagingcanary.incident.IncidentEnrichmentStore(dataSource, event -> {}, clock));
+    org.springframework.beans.factory.ObjectProvider<
+            io.stagingcanary.incident.IncidentEnrichmentStore>
         enrichments =
-            enrichmentBeans.getBeanProvider(io.stagingcanary.incident.IncidentEnrichments.class);
+            enrichmentBeans.getBeanProvider(
+                io.stagingcanary.incident.IncidentEnrichmentStore.class);
     CanaryMetrics metrics =
         new CanaryMetrics(
             registry,

@@ -16,7 +16,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.zaxxer.hikari.HikariDataSource;
 import io.stagingcanary.incident.Incident;
-import io.stagingcanary.incident.IncidentEnrichments;
+import io.stagingcanary.incident.IncidentEnrichmentStore;
 import io.stagingcanary.incident.ItemAttribution;
 import io.stagingcanary.incident.JdbcIncidentStore;
 import java.nio.file.Files;
@@ -139,8 +139,8 @@ class OutboxDeliveryTest {
     acceptAll();
     Incident incident = TestAlerts.incident("inc-attributed", TestAlerts.T0.plusSeconds(5), null);
     JdbcIncidentStore store = new JdbcIncidentStore(dataSource);
-    IncidentEnrichments enrichments =
-        new IncidentEnrichments(dataSource, event -> {}, java.time.Clock.systemUTC());
+    IncidentEnrichmentStore enrichments =
+        new IncidentEnrichmentStore(dataSource, event -> {}, java.time.Clock.systemUTC());
     ItemAttribution.Actor alice =
         new ItemAttribution.Actor(
             "alice",

@@ -10,7 +10,7 @@ import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.diff.SentinelStatus;
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentEnriched;
-import io.stagingcanary.incident.IncidentEnrichments;
+import io.stagingcanary.incident.IncidentEnrichmentStore;
 import io.stagingcanary.incident.ItemAttribution.Source;
 import io.stagingcanary.incident.ItemAttribution.UnknownReason;
 import io.stagingcanary.incident.JdbcIncidentStore;
@@ -59,8 +59,8 @@ class IncidentAttributorTest {
   final List<Object> events = new ArrayList<>();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   JdbcIncidentStore incidents;
-  IncidentEnrichments enrichments;
-  ObservedRequests records;
+  IncidentEnrichmentStore enrichments;
+  ObservedRequestStore records;
 
   @BeforeEach
   void setUp() {
@@ -77,7 +77,7 @@ class IncidentAttributorTest {
     config.setMaximumPoolSize(3);
     dataSource = new HikariDataSource(config);
     incidents = new JdbcIncidentStore(dataSource);
-    enrichments = new IncidentEnrichments(dataSource, events::add, clock);
+    enrichments = new IncidentEnrichmentStore(dataSource, events::add, clock);
     JdbcLedger ledger =
         new JdbcLedger(TestJdbc.client(dataSource), TestJdbc.transactions(dataSource), clock);
     ledger.save(entry(NAMESPACE, "ns-uid"));
@@ -179,7 +179,7 @@ class IncidentAttributorTest {
   }
 
   private IncidentAttributor attributor(AttributionProperties properties) {
-    records = new ObservedRequests(dataSource, clock, properties);
+    records = new ObservedRequestStore(dataSource, clock, properties);
     CanaryMetrics metrics =
         new CanaryMetrics(
             registry,

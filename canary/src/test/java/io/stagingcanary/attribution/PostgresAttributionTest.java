@@ -3,7 +3,7 @@ package io.stagingcanary.attribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagingcanary.incident.Incident;
-import io.stagingcanary.incident.IncidentEnrichments;
+import io.stagingcanary.incident.IncidentEnrichmentStore;
 import io.stagingcanary.incident.ItemAttribution;
 import io.stagingcanary.incident.ItemAttribution.Source;
 import io.stagingcanary.incident.JdbcIncidentStore;
@@ -45,7 +45,7 @@ class PostgresAttributionTest {
             new AttributionProperties.Admission(
                 false, 8443, new AttributionProperties.Tls(null, null, null)),
             new AttributionProperties.Audit(true));
-    ObservedRequests records = new ObservedRequests(dataSource, clock, properties);
+    ObservedRequestStore records = new ObservedRequestStore(dataSource, clock, properties);
     for (int i = 0; i < 120; i++) {
       records.add(
           new ObservedRequest(
@@ -77,7 +77,8 @@ class PostgresAttributionTest {
         .satisfies(r -> assertThat(r.sourceIps()).containsExactly("10.0.0.7"));
 
     JdbcIncidentStore incidents = new JdbcIncidentStore(dataSource);
-    IncidentEnrichments enrichments = new IncidentEnrichments(dataSource, event -> {}, clock);
+    IncidentEnrichmentStore enrichments =
+        new IncidentEnrichmentStore(dataSource, event -> {}, clock);
     ItemAttribution fact =
         new ItemAttribution(
             new ItemAttribution.ItemRef("ConfigMap", "canary-acme", "cm-20", "uid-20"),

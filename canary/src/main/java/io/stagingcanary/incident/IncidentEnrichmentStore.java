@@ -27,14 +27,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * publishes {@link IncidentEnriched} after it committed.
  */
 @Component
-public class IncidentEnrichments {
+public class IncidentEnrichmentStore {
 
   private static final String COLUMNS =
       "incident_id, kind, namespace, name, uid, actor_source, username, user_groups, user_agent,"
           + " source_ips, verb, acted_at, cause_kind, cause_namespace, cause_name, run_ref,"
           + " unknown_reason, revision, recorded_at";
 
-  private static final Logger log = LoggerFactory.getLogger(IncidentEnrichments.class);
+  private static final Logger log = LoggerFactory.getLogger(IncidentEnrichmentStore.class);
 
   private final JdbcClient jdbc;
   private final TransactionTemplate transaction;
@@ -42,7 +42,8 @@ public class IncidentEnrichments {
   private final ApplicationEventPublisher events;
   private final Clock clock;
 
-  public IncidentEnrichments(DataSource dataSource, ApplicationEventPublisher events, Clock clock) {
+  public IncidentEnrichmentStore(
+      DataSource dataSource, ApplicationEventPublisher events, Clock clock) {
     this.jdbc = JdbcClient.create(dataSource);
     JdbcTransactionManager manager = new JdbcTransactionManager(dataSource);
     this.transaction = new TransactionTemplate(manager);

@@ -22,16 +22,16 @@ import tools.jackson.databind.JsonNode;
  */
 @RestController
 @ConditionalOnProperty(name = "canary.attribution.admission.enabled", havingValue = "true")
-class AdmissionObserver {
+class AdmissionController {
 
   static final String PATH = "/admission/v1/observe";
-  private static final Logger log = LoggerFactory.getLogger(AdmissionObserver.class);
+  private static final Logger log = LoggerFactory.getLogger(AdmissionController.class);
 
-  private final ObservedRequests records;
+  private final ObservedRequestStore records;
   private final CanaryMetrics metrics;
   private final Clock clock;
 
-  AdmissionObserver(ObservedRequests records, CanaryMetrics metrics, Clock clock) {
+  AdmissionController(ObservedRequestStore records, CanaryMetrics metrics, Clock clock) {
     this.records = records;
     this.metrics = metrics;
     this.clock = clock;

@@ -30,7 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * replaces the earlier one and counts a revision, {@code enrich} publishes {@link IncidentEnriched}
  * only for what changed, and {@code record} joins the caller's transaction (rolled back with it).
  */
-class IncidentEnrichmentsTest {
+class IncidentEnrichmentStoreTest {
 
   private static final Instant T0 = Instant.parse("2026-12-03T10:00:00Z");
   private static final ItemRef NAMESPACE = new ItemRef("Namespace", null, "canary-acme", "ns-uid");
@@ -41,7 +41,7 @@ class IncidentEnrichmentsTest {
 
   @TempDir Path directory;
   HikariDataSource dataSource;
-  IncidentEnrichments enrichments;
+  IncidentEnrichmentStore enrichments;
   final List<Object> events = new ArrayList<>();
 
   @BeforeEach
@@ -70,7 +70,8 @@ class IncidentEnrichmentsTest {
                 .headline("2 items")
                 .items(List.of())
                 .build());
-    enrichments = new IncidentEnrichments(dataSource, events::add, Clock.fixed(T0, ZoneOffset.UTC));
+    enrichments =
+        new IncidentEnrichmentStore(dataSource, events::add, Clock.fixed(T0, ZoneOffset.UTC));
   }
 
   @AfterEach

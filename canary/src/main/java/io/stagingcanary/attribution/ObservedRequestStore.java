@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * canary.attribution.retention} and {@code canary.attribution.max-records}.
  */
 @Component
-class ObservedRequests {
+class ObservedRequestStore {
 
   private static final String COLUMNS =
       "source, request_id, verb, api_group, resource, kind, namespace, name, uid, owner_uids,"
@@ -31,7 +31,7 @@ class ObservedRequests {
   private final Clock clock;
   private final AttributionProperties properties;
 
-  ObservedRequests(DataSource dataSource, Clock clock, AttributionProperties properties) {
+  ObservedRequestStore(DataSource dataSource, Clock clock, AttributionProperties properties) {
     this.jdbc = JdbcClient.create(dataSource);
     this.clock = clock;
     this.properties = properties;

@@ -24,17 +24,17 @@ import tools.jackson.databind.JsonNode;
  */
 @RestController
 @ConditionalOnProperty(name = "canary.attribution.audit.enabled", havingValue = "true")
-class AuditReceiver {
+class AuditWebhookController {
 
   static final String PATH = "/api/v1/audit/events";
 
-  private final ObservedRequests records;
+  private final ObservedRequestStore records;
   private final Ledger ledger;
   private final SeedingState seeding;
   private final CanaryMetrics metrics;
 
-  AuditReceiver(
-      ObservedRequests records, Ledger ledger, SeedingState seeding, CanaryMetrics metrics) {
+  AuditWebhookController(
+      ObservedRequestStore records, Ledger ledger, SeedingState seeding, CanaryMetrics metrics) {
     this.records = records;
     this.ledger = ledger;
     this.seeding = seeding;
