@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stagingcanary.MutableClock;
 import io.stagingcanary.TestJdbc;
 import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.diff.SentinelStatus;
@@ -20,11 +21,8 @@ import io.stagingcanary.runs.RunCauses;
 import io.stagingcanary.store.JdbcLedger;
 import io.stagingcanary.store.LedgerEntry;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +53,7 @@ class IncidentAttributorTest {
 
   @TempDir Path directory;
   HikariDataSource dataSource;
-  final FakeClock clock = new FakeClock(T0);
+  final MutableClock clock = new MutableClock(T0);
   final List<Object> events = new ArrayList<>();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   JdbcIncidentStore incidents;
@@ -275,33 +273,5 @@ class IncidentAttributorTest {
 
   private static LedgerEntry entry(ResourceKey key, String uid) {
     return new LedgerEntry(CLUSTER, key, "set", "acme", uid, "1", "a".repeat(64), "{}", T0, 1);
-  }
-
-  /** A clock the test moves. */
-  static final class FakeClock extends Clock {
-    private Instant now;
-
-    FakeClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -2,16 +2,14 @@ package io.stagingcanary.incident;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stagingcanary.MutableClock;
 import io.stagingcanary.cluster.ClusterIdentity;
 import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.diff.SentinelResult;
 import io.stagingcanary.diff.SentinelStatus;
 import io.stagingcanary.diff.StatusType;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +34,7 @@ class IncidentEngineTest {
   static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
   static final Duration WINDOW = Duration.ofSeconds(5);
 
-  final FakeClock clock = new FakeClock(T0);
+  final MutableClock clock = new MutableClock(T0);
   InMemoryIncidentStore store;
   List<Incident> sealed;
   List<Incident> resolved;
@@ -396,33 +394,5 @@ class IncidentEngineTest {
   static SentinelResult degraded(ResourceKey key) {
     return new SentinelResult(
         key, "sandbox", "acme", new SentinelStatus.Degraded(List.of("terminating"), List.of()));
-  }
-
-  /** A clock the test moves. */
-  static final class FakeClock extends Clock {
-    private Instant now;
-
-    FakeClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stagingcanary.MutableClock;
 import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.diff.StatusType;
 import io.stagingcanary.incident.Incident;
@@ -16,11 +17,8 @@ import io.stagingcanary.incident.TestItems;
 import io.stagingcanary.metrics.CanaryMetrics;
 import io.stagingcanary.metrics.MetricsProperties;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
@@ -260,33 +258,5 @@ class MaintenanceWindowsTest {
         .as("the next window covers the change now")
         .isFalse();
     assertThat(windows.lapsed(ACME_MISSING, seen, NOW.plus(Duration.ofMinutes(30)))).isTrue();
-  }
-
-  /** A clock the test moves. */
-  static final class MutableClock extends Clock {
-    private Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stagingcanary.MutableClock;
 import io.stagingcanary.cluster.ClusterIdOverride;
 import io.stagingcanary.cluster.ClusterIdentities;
 import io.stagingcanary.cluster.ClusterIdentity;
@@ -15,11 +16,8 @@ import io.stagingcanary.seeding.InMemoryLedger;
 import io.stagingcanary.watch.ApiLiveness;
 import io.stagingcanary.watch.LivenessProbes;
 import io.stagingcanary.watch.SightProperties;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -205,32 +203,5 @@ class SightTest {
     sight.startOver();
     assertThat(sight.replaced()).isFalse();
     assertThat(sight.blind()).isFalse();
-  }
-
-  static final class MutableClock extends Clock {
-    private Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

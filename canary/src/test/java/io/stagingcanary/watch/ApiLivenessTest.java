@@ -3,6 +3,7 @@ package io.stagingcanary.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stagingcanary.MutableClock;
 import io.stagingcanary.platform.ComponentExecutors;
 import io.stagingcanary.sandbox.SandboxCluster;
 import java.io.IOException;
@@ -12,8 +13,6 @@ import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -159,33 +158,6 @@ class ApiLivenessTest {
       assertThat(liveness.downSince()).isPresent();
       liveness.probe();
       assertThat(liveness.downSince()).isEmpty();
-    }
-  }
-
-  static final class MutableClock extends Clock {
-    private Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
     }
   }
 }

@@ -24,7 +24,7 @@ class SentinelInformersRelistTest {
   @Test
   void aFailingInformerIsStartedAfreshOnlyWhenItsTimeHasCome() {
     Instant t0 = Instant.parse("2026-12-03T08:00:00Z");
-    ApiLivenessTest.MutableClock clock = new ApiLivenessTest.MutableClock(t0);
+    io.stagingcanary.MutableClock clock = new io.stagingcanary.MutableClock(t0);
     try (FaultyApiServer api = FaultyApiServer.start(List.of(NAMESPACE));
         KubernetesClient client = api.direct();
         KubernetesClient viaProxy = clientOf(api)) {
