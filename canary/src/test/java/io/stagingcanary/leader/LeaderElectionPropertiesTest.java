@@ -123,6 +123,9 @@ class LeaderElectionPropertiesTest {
     PropertiesBinding.of(Config.class, LeaseLeadershipConfiguration.class)
         .withBean(java.time.Clock.class, java.time.Clock::systemUTC)
         .withBean(
+            io.stagingcanary.platform.ComponentExecutors.class,
+            () -> new io.stagingcanary.platform.ComponentExecutors(Duration.ofSeconds(1)))
+        .withBean(
             io.fabric8.kubernetes.client.KubernetesClient.class,
             () ->
                 new io.fabric8.kubernetes.client.KubernetesClientBuilder()

@@ -22,7 +22,15 @@ class JdbcLedgerWiringTest {
   void bootMigratesTheH2FileAndWiresTheJdbcLedger() {
     new ApplicationContextRunner()
         .withConfiguration(
-            AutoConfigurations.of(DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class))
+            AutoConfigurations.of(
+                DataSourceAutoConfiguration.class,
+                FlywayAutoConfiguration.class,
+                org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration.class,
+                org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration.class,
+                org.springframework.boot.jdbc.autoconfigure
+                    .DataSourceTransactionManagerAutoConfiguration.class,
+                org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration
+                    .class))
         .withBean(JdbcLedger.class)
         .withPropertyValues(
             "spring.datasource.url=jdbc:h2:file:"

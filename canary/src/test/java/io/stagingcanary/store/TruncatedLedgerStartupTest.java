@@ -75,9 +75,9 @@ class TruncatedLedgerStartupTest {
               + " '1', 'f', '{}', CURRENT_TIMESTAMP, 1, CURRENT_TIMESTAMP)");
       jdbc.update(
           "INSERT INTO incident (incident_id, cluster_id, cluster_name, incident_type,"
-              + " detected_by, opened_at, headline, diff_text, diff_markdown, diff_json)"
+              + " detected_by, opened_at, headline)"
               + " VALUES ('inc-1', 'c-1', 'sandbox', 'SENTINEL_LOSS', 'WATCH', CURRENT_TIMESTAMP,"
-              + " 'h', 't', 'm', '{}')");
+              + " 'h')");
       new LedgerMarker(
               LedgerFacts.schemaVersion(jdbc),
               LedgerFacts.count(jdbc, "ledger_entry"),
