@@ -2,12 +2,16 @@ package io.stagingcanary.alerts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagingcanary.config.CanaryProperties;
+import io.stagingcanary.incident.AttributionSummary;
 import io.stagingcanary.incident.Incident;
+import io.stagingcanary.incident.IncidentEnrichmentStore;
 import io.stagingcanary.incident.IncidentStore;
+import io.stagingcanary.incident.ItemAttribution;
 import io.stagingcanary.runs.RunAcknowledged;
 import io.stagingcanary.runs.RunCauses;
 import io.stagingcanary.runs.RunVerdictStored;
 import io.stagingcanary.runs.ToolRunFailed;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +25,10 @@ import org.springframework.stereotype.Component;
 /**
  * {@code ToolRunViolation}: a FAIL verdict pages once per channel, labelled with the tool, its
  * version and the run, carrying the run's grouped diff and the incidents it caused (their own
- * {@code SentinelLoss} is merged into it). It stays firing (re-sent to Alertmanager) until the next
- * PASS of the same tool on the cluster or an acknowledgement of the run; the resolve is sent then.
+ * {@code SentinelLoss} is merged into it) with who changed their items, grouped as a loss alert
+ * groups them ({@link AttributionSummary}). It stays firing (re-sent to Alertmanager) until the
+ * next PASS of the same tool on the cluster or an acknowledgement of the run; the resolve is sent
+ * then.
  *
  * <p>The events are published inside the transactions that store the verdict or the
  * acknowledgement; these synchronous listeners' outbox rows join them.
@@ -37,6 +43,7 @@ class ToolRunAlerts {
   private final IncidentStore incidents;
   private final IncidentAlerts incidentAlerts;
   private final ObjectProvider<RunCauses> causes;
+  private final ObjectProvider<IncidentEnrichmentStore> enrichments;
   private final String publicBase;
 
   ToolRunAlerts(
@@ -45,7 +52,9 @@ class ToolRunAlerts {
       IncidentStore incidents,
       IncidentAlerts incidentAlerts,
       ObjectProvider<RunCauses> causes,
-      CanaryProperties properties) {
+      CanaryProperties properties,
+      ObjectProvider<IncidentEnrichmentStore> enrichments) {
+    this.enrichments = enrichments;
     this.outbox = outbox;
     this.channels = channels;
     this.incidents = incidents;
@@ -64,7 +73,25 @@ class ToolRunAlerts {
       caused = runs.incidentsOf(failed.runId());
     }
     outbox.enqueue(
-        alert(failed, publicBase, caused), channels.names(), OutboxEntry.State.PENDING, null);
+        alert(failed, publicBase, caused, attribution(caused)),
+        channels.names(),
+        OutboxEntry.State.PENDING,
+        null);
+  }
+
+  /**
+   * Who changed the items of the merged incidents, one line per request across all of them, as
+   * stored now (each incident's attribution is recorded when it is sealed, before it is merged);
+   * empty without attribution.
+   */
+  private String attribution(List<String> caused) {
+    IncidentEnrichmentStore store = enrichments.getIfAvailable();
+    if (store == null || caused.isEmpty()) {
+      return "";
+    }
+    List<ItemAttribution> all = new ArrayList<>();
+    caused.forEach(id -> all.addAll(store.find(id)));
+    return AttributionSummary.block(all);
   }
 
   /**
@@ -141,6 +168,12 @@ class ToolRunAlerts {
   }
 
   static Alert alert(ToolRunFailed failed, String publicBase, List<String> incidents) {
+    return alert(failed, publicBase, incidents, "");
+  }
+
+  /** The violation; {@code attribution} is the block of the merged incidents' attribution lines. */
+  static Alert alert(
+      ToolRunFailed failed, String publicBase, List<String> incidents, String attribution) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(Alert.TOOL_LABEL, failed.tool());
     labels.put(Alert.TOOL_VERSION_LABEL, failed.toolVersion());
@@ -151,7 +184,7 @@ class ToolRunAlerts {
         .cluster(failed.clusterName(), failed.clusterId())
         .summary(failed.summary())
         .counts(Map.of("VIOLATIONS", failed.violations()))
-        .diff(text(failed, publicBase, incidents), groupedDiff(failed.json()))
+        .diff(text(failed, publicBase, incidents, attribution), groupedDiff(failed.json()))
         .link(Alert.runPage(publicBase, failed.runId()))
         .period(failed.failedAt(), null)
         .labels(labels)
@@ -165,8 +198,12 @@ class ToolRunAlerts {
     return diff.isObject() ? AlertCodec.write(diff) : "{}";
   }
 
-  /** Which run, the incidents it caused (with links), then the verdict and grouped diff. */
-  private static String text(ToolRunFailed failed, String publicBase, List<String> incidents) {
+  /**
+   * Which run, the incidents it caused (with links) and who changed their items, then the verdict
+   * and grouped diff.
+   */
+  private static String text(
+      ToolRunFailed failed, String publicBase, List<String> incidents, String attribution) {
     StringBuilder text = new StringBuilder();
     text.append("Tool ")
         .append(failed.tool())
@@ -184,6 +221,7 @@ class ToolRunAlerts {
           .append(Alert.incidentPage(publicBase, incident))
           .append('\n');
     }
+    text.append(attribution);
     return text.append('\n').append(failed.text()).toString();
   }
 }

@@ -51,11 +51,13 @@ public final class GateCommand {
       """
       Usage:
         GATE --server URL [--token-file F] --tool NAME --tool-version V
-            [--policy P] [--commit SHA] [--pipeline-url URL] [--allow-unhealthy-baseline]
+            [--policy P] [--commit SHA] [--pipeline-url URL] [--identity USER]
+            [--allow-unhealthy-baseline]
             [--junit FILE] [--markdown FILE] [--json FILE] [--settle 30s] [--timeout 10m]
             -- COMMAND [ARGS...]
         GATE begin --server URL [--token-file F] --tool NAME --tool-version V
-            [--policy P] [--commit SHA] [--pipeline-url URL] [--allow-unhealthy-baseline]
+            [--policy P] [--commit SHA] [--pipeline-url URL] [--identity USER]
+            [--allow-unhealthy-baseline]
             [--junit FILE] [--markdown FILE] [--json FILE]
         GATE complete RUN_ID --server URL [--token-file F] [--exit-code N]
             [--junit FILE] [--markdown FILE] [--json FILE] [--settle 30s] [--timeout 10m]
@@ -76,6 +78,9 @@ public final class GateCommand {
         --policy P            judge against policy P instead of the tool's own
         --commit SHA          commit of the tool under test (optional)
         --pipeline-url URL    link to the pipeline (optional)
+        --identity USER       the Kubernetes user the tool acts as, e.g.
+                              system:serviceaccount:ops:prune-users (optional); the report
+                              flags sentinel changes made during the run by anyone else
         --allow-unhealthy-baseline
                               start even if some sentinels are not present; the actual
                               before snapshot is the baseline
@@ -260,7 +265,8 @@ public final class GateCommand {
                 options.commit,
                 options.pipelineUrl,
                 options.policy,
-                options.allowUnhealthyBaseline));
+                options.allowUnhealthyBaseline,
+                options.identity));
     Object baseline = begun.run().get("baseline");
     String present = baseline instanceof Map<?, ?> b ? String.valueOf(b.get("present")) : "?";
     progress(
@@ -366,6 +372,7 @@ public final class GateCommand {
             "--policy",
             "--commit",
             "--pipeline-url",
+            "--identity",
             "--junit",
             "--markdown",
             "--json",
@@ -385,6 +392,7 @@ public final class GateCommand {
     String policy;
     String commit;
     String pipelineUrl;
+    String identity;
     boolean allowUnhealthyBaseline;
     Path junit;
     Path markdown;
@@ -514,6 +522,7 @@ public final class GateCommand {
         case "--policy" -> policy = value;
         case "--commit" -> commit = value;
         case "--pipeline-url" -> pipelineUrl = value;
+        case "--identity" -> identity = value;
         case "--junit" -> junit = Path.of(value);
         case "--markdown" -> markdown = Path.of(value);
         case "--json" -> json = Path.of(value);

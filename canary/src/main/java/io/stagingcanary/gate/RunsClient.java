@@ -85,14 +85,31 @@ public final class RunsClient {
   /** A started run: its id and the server's answer. */
   public record Begun(String id, Map<String, Object> run) {}
 
-  /** What to start. */
+  /**
+   * What to start.
+   *
+   * @param identity the Kubernetes username the tool acts as; null when not said
+   */
   public record BeginRequest(
       String tool,
       String version,
       String commit,
       String pipelineUrl,
       String policy,
-      boolean allowUnhealthyBaseline) {}
+      boolean allowUnhealthyBaseline,
+      String identity) {
+
+    /** A run that does not say who the tool acts as. */
+    public BeginRequest(
+        String tool,
+        String version,
+        String commit,
+        String pipelineUrl,
+        String policy,
+        boolean allowUnhealthyBaseline) {
+      this(tool, version, commit, pipelineUrl, policy, allowUnhealthyBaseline, null);
+    }
+  }
 
   /** Resolves the server's host name, so an unknown host is named before any run is opened. */
   public void resolve() throws RunsException {
@@ -116,6 +133,9 @@ public final class RunsClient {
     body.put("pipelineUrl", request.pipelineUrl());
     body.put("policy", request.policy());
     body.put("allowUnhealthyBaseline", request.allowUnhealthyBaseline());
+    if (request.identity() != null) {
+      body.put("identity", request.identity());
+    }
     Map<String, Object> run = object(send("POST", "api/v1/runs", MiniJson.write(body)));
     return new Begun(String.valueOf(run.get("id")), run);
   }

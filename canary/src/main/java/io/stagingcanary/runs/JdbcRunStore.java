@@ -22,7 +22,7 @@ public class JdbcRunStore implements RunStore {
 
   private static final String COLUMNS =
       "run_id, cluster_id, tool, tool_version, git_commit, pipeline_url, policy, run_source,"
-          + " job_namespace, job_name, job_uid, run_status, verdict, started_at, completed_at,"
+          + " job_namespace, job_name, job_uid, run_identity, run_status, verdict, started_at, completed_at,"
           + " exit_code, violations, headline, baseline_json, result_json, report_text,"
           + " report_markdown, report_junit";
 
@@ -41,7 +41,7 @@ public class JdbcRunStore implements RunStore {
             "INSERT INTO tool_run ("
                 + COLUMNS
                 + ") VALUES (:id, :clusterId, :tool, :version, :commit, :pipelineUrl, :policy,"
-                + " :source, :jobNamespace, :jobName, :jobUid, :status, :verdict, :startedAt,"
+                + " :source, :jobNamespace, :jobName, :jobUid, :identity, :status, :verdict, :startedAt,"
                 + " :completedAt, :exitCode, :violations, :headline, :baselineJson, :resultJson,"
                 + " :text, :markdown, :junit)")
         .paramSource(params(run))
@@ -253,6 +253,7 @@ public class JdbcRunStore implements RunStore {
         .addValue("jobNamespace", run.job() == null ? null : run.job().namespace())
         .addValue("jobName", run.job() == null ? null : run.job().name())
         .addValue("jobUid", run.job() == null ? null : run.job().uid())
+        .addValue("identity", run.identity())
         .addValue("status", run.status().name())
         .addValue("verdict", run.verdict() == null ? null : run.verdict().name())
         .addValue("startedAt", utc(run.startedAt()))
@@ -284,6 +285,7 @@ public class JdbcRunStore implements RunStore {
                 ? null
                 : new ToolRun.JobRef(
                     rs.getString("job_namespace"), rs.getString("job_name"), jobUid))
+        .identity(rs.getString("run_identity"))
         .status(ToolRun.Status.valueOf(rs.getString("run_status")))
         .verdict(verdict == null ? null : ToolRun.Verdict.valueOf(verdict))
         .startedAt(instant(rs, "started_at"))

@@ -178,7 +178,8 @@ class OpsToolWatcher implements DisposableBean {
                   true,
                   ToolRun.Source.JOB,
                   new ToolRun.JobRef(
-                      job.getMetadata().getNamespace(), job.getMetadata().getName(), uid)));
+                      job.getMetadata().getNamespace(), job.getMetadata().getName(), uid),
+                  serviceAccount(job)));
       runOfJob.put(uid, run.id());
       annotate(job, Map.of(RUN_ID, run.id()));
       return;
@@ -366,5 +367,17 @@ class OpsToolWatcher implements DisposableBean {
   public void destroy() {
     poller.close();
     completions.close();
+  }
+
+  /** The user a Job's pods act as: its service account ({@code default} when none is named). */
+  static String serviceAccount(Job job) {
+    String account =
+        job.getSpec().getTemplate().getSpec() == null
+            ? null
+            : job.getSpec().getTemplate().getSpec().getServiceAccountName();
+    return "system:serviceaccount:"
+        + job.getMetadata().getNamespace()
+        + ":"
+        + (account == null || account.isBlank() ? "default" : account);
   }
 }

@@ -35,7 +35,11 @@ final class RunReports {
 
   private RunReports() {}
 
-  /** Everything a report needs about one judged run. */
+  /**
+   * Everything a report needs about one judged run.
+   *
+   * @param foreign the changes of the run's window made by a user other than the run's identity
+   */
   record Judged(
       ToolRun run,
       Verdict verdict,
@@ -43,7 +47,24 @@ final class RunReports {
       List<ToolRun> overlapping,
       Duration settleWaited,
       boolean settledQuietly,
-      String clusterName) {
+      String clusterName,
+      List<ForeignChange> foreign) {
+
+    Judged {
+      foreign = foreign == null ? List.of() : List.copyOf(foreign);
+    }
+
+    /** A judged run with no change flagged as made by someone else. */
+    Judged(
+        ToolRun run,
+        Verdict verdict,
+        DiffResult diff,
+        List<ToolRun> overlapping,
+        Duration settleWaited,
+        boolean settledQuietly,
+        String clusterName) {
+      this(run, verdict, diff, overlapping, settleWaited, settledQuietly, clusterName, List.of());
+    }
 
     Instant completedAt() {
       return run.completedAt();
@@ -121,6 +142,17 @@ final class RunReports {
       appendGrouped(out, f.violations());
     }
     j.verdict().warnings().forEach(w -> out.append("Warning: ").append(w).append('\n'));
+    if (!j.foreign().isEmpty()) {
+      out.append("Changed by others during the run (").append(j.foreign().size()).append("):\n");
+      j.foreign()
+          .forEach(
+              f ->
+                  out.append("  - ")
+                      .append(f.key())
+                      .append(": ")
+                      .append(f.describe())
+                      .append('\n'));
+    }
     if (!j.overlapping().isEmpty()) {
       out.append("Note: ").append(attribution(j.overlapping())).append('\n');
     }
@@ -195,6 +227,13 @@ final class RunReports {
       out.append('\n');
     }
     j.verdict().warnings().forEach(w -> out.append("- Warning: ").append(cell(w)).append('\n'));
+    for (ForeignChange f : j.foreign()) {
+      out.append("- Changed by someone else: `")
+          .append(f.key())
+          .append("` ")
+          .append(cell(f.describe()))
+          .append('\n');
+    }
     if (!j.overlapping().isEmpty()) {
       out.append("- Note: ").append(cell(attribution(j.overlapping()))).append('\n');
     }
@@ -215,6 +254,18 @@ final class RunReports {
     }
     root.put("violations", violations);
     root.put("warnings", j.verdict().warnings());
+    List<Object> foreign = new ArrayList<>();
+    for (ForeignChange f : j.foreign()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("sentinel", key(f.key()));
+      m.put("username", f.actor().username());
+      m.put("verb", f.actor().verb());
+      m.put("at", f.actor().at() == null ? null : f.actor().at().toString());
+      m.put("cause", f.actor().cause());
+      m.put("message", f.describe());
+      foreign.add(m);
+    }
+    root.put("foreignChanges", foreign);
     List<Object> overlaps = new ArrayList<>();
     for (ToolRun o : j.overlapping()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -282,6 +333,7 @@ final class RunReports {
     root.put("pipelineUrl", run.pipelineUrl());
     root.put("policy", run.policy());
     root.put("source", run.source().value());
+    root.put("identity", run.identity());
     if (run.job() != null) {
       Map<String, Object> job = new LinkedHashMap<>();
       job.put("namespace", run.job().namespace());
@@ -417,6 +469,10 @@ final class RunReports {
     property(out, "verdict", j.verdict().name());
     property(out, "policy", run.policy() == null ? "" : run.policy());
     property(out, "source", run.source().value());
+    if (run.identity() != null) {
+      property(out, "identity", run.identity());
+    }
+    property(out, "foreignChanges", String.valueOf(j.foreign().size()));
     out.append("    </properties>\n");
     cases.forEach(out::append);
     out.append("    <system-out>").append(body(text)).append("</system-out>\n");

@@ -44,6 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -74,6 +75,7 @@ public class RunService implements ReseedHold {
   private final ApplicationEventPublisher events;
   private final Clock clock;
   private final TransactionTemplate transaction;
+  private final ObjectProvider<ChangeActors> changeActors;
   private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final List<Window> recent = new CopyOnWriteArrayList<>();
@@ -91,7 +93,8 @@ public class RunService implements ReseedHold {
       CanaryMetrics metrics,
       ApplicationEventPublisher events,
       Clock clock,
-      TransactionTemplate transaction) {
+      TransactionTemplate transaction,
+      ObjectProvider<ChangeActors> changeActors) {
     this.properties = properties;
     this.canary = canary;
     this.store = store;
@@ -105,9 +108,14 @@ public class RunService implements ReseedHold {
     this.events = events;
     this.clock = clock;
     this.transaction = transaction;
+    this.changeActors = changeActors;
   }
 
-  /** What a caller asks for when a run begins. */
+  /**
+   * What a caller asks for when a run begins.
+   *
+   * @param identity the Kubernetes username the tool acts as; null when not known
+   */
   public record BeginRequest(
       String tool,
       String version,
@@ -116,7 +124,22 @@ public class RunService implements ReseedHold {
       String policy,
       boolean allowUnhealthyBaseline,
       ToolRun.Source source,
-      ToolRun.JobRef job) {}
+      ToolRun.JobRef job,
+      String identity) {
+
+    /** A request that does not say who the tool acts as. */
+    public BeginRequest(
+        String tool,
+        String version,
+        String commit,
+        String pipelineUrl,
+        String policy,
+        boolean allowUnhealthyBaseline,
+        ToolRun.Source source,
+        ToolRun.JobRef job) {
+      this(tool, version, commit, pipelineUrl, policy, allowUnhealthyBaseline, source, job, null);
+    }
+  }
 
   /** A bad request: names the field. */
   public static final class BadRequest extends RuntimeException {
@@ -201,6 +224,7 @@ public class RunService implements ReseedHold {
     limit("commit", request.commit(), 253);
     limit("pipelineUrl", request.pipelineUrl(), 2048);
     limit("policy", request.policy(), 253);
+    limit("identity", request.identity(), 512);
     String policyName =
         request.policy() == null || request.policy().isBlank() ? tool : request.policy();
     Optional<ToolPolicy> policy = policies.find(policyName);
@@ -238,6 +262,7 @@ public class RunService implements ReseedHold {
             .policy(policy.map(ToolPolicy::tool).orElse(null))
             .source(request.source() == null ? ToolRun.Source.API : request.source())
             .job(request.job())
+            .identity(blankToNull(request.identity()))
             .startedAt(startedAt)
             .baselineJson(baselineJson(before, notPresent))
             .build();
@@ -367,6 +392,7 @@ public class RunService implements ReseedHold {
             .toList();
     DiffResult diff =
         judgement.diff() == null ? new DiffResult(List.of(), List.of()) : judgement.diff();
+    List<ForeignChange> foreign = foreignChanges(run, diff, completedAt);
     RunReports.Judged judged =
         new RunReports.Judged(
             timed,
@@ -375,7 +401,8 @@ public class RunService implements ReseedHold {
             overlapping,
             judgement.waited(),
             judgement.quiet(),
-            cluster.name());
+            cluster.name(),
+            foreign);
     String text = RunReports.text(judged);
     String markdown = RunReports.markdown(judged);
     int violations = judgement.verdict() instanceof Verdict.Fail f ? f.violations().size() : 0;
@@ -394,7 +421,8 @@ public class RunService implements ReseedHold {
             overlapping,
             judgement.waited(),
             judgement.quiet(),
-            cluster.name());
+            cluster.name(),
+            foreign);
     completed =
         completed.toBuilder()
             .resultJson(RunReports.json(final0, text))
@@ -769,6 +797,35 @@ public class RunService implements ReseedHold {
                 changed));
       }
     }
+  }
+
+  /**
+   * The changes of the run's diff that the attribution records say a user other than the run's
+   * identity made; none when the run has no identity or no records are kept.
+   */
+  private List<ForeignChange> foreignChanges(ToolRun run, DiffResult diff, Instant completedAt) {
+    ChangeActors actors = changeActors.getIfAvailable();
+    if (run.identity() == null || actors == null || diff.changes().isEmpty()) {
+      return List.of();
+    }
+    List<ForeignChange> foreign = new ArrayList<>();
+    actors
+        .actorsOf(changedKeys(diff), run.startedAt(), completedAt)
+        .forEach(
+            (key, actor) -> {
+              if (!actor.username().equals(run.identity())) {
+                foreign.add(new ForeignChange(key, actor, run.identity()));
+              }
+            });
+    if (!foreign.isEmpty()) {
+      log.warn(
+          "Run {} of {}: {} sentinel change(s) made by users other than the tool's identity {}",
+          run.id(),
+          run.tool(),
+          foreign.size(),
+          Escape.logLine(run.identity()));
+    }
+    return foreign;
   }
 
   private static Set<ResourceKey> changedKeys(DiffResult diff) {

@@ -44,7 +44,8 @@ class RunsController {
       String commit,
       String pipelineUrl,
       String policy,
-      Boolean allowUnhealthyBaseline) {}
+      Boolean allowUnhealthyBaseline,
+      String identity) {}
 
   /** Body of {@code POST /api/v1/runs/{id}/acknowledge}: who takes the violation, and why. */
   record AcknowledgeBody(String who, String why) {}
@@ -67,7 +68,8 @@ class RunsController {
                 body.policy(),
                 Boolean.TRUE.equals(body.allowUnhealthyBaseline()),
                 ToolRun.Source.API,
-                null));
+                null,
+                body.identity()));
     return ResponseEntity.status(HttpStatus.CREATED)
         .header("Location", "/api/v1/runs/" + run.id())
         .contentType(MediaType.APPLICATION_JSON)

@@ -10,6 +10,8 @@ import java.util.Objects;
  * start, a running run with a verdict, and a completed run without its completion time.
  *
  * @param job the Job when {@code source} is {@link Source#JOB}, else null
+ * @param identity the Kubernetes username the tool runs as (for a Job its service account); null
+ *     when the caller did not say
  * @param verdict null while running (and while the completed run is being judged)
  * @param baselineJson summary of the before snapshot
  * @param resultJson the full result (verdict, violations, grouped diff); null while running
@@ -24,6 +26,7 @@ public record ToolRun(
     String policy,
     Source source,
     JobRef job,
+    String identity,
     Status status,
     Verdict verdict,
     Instant startedAt,
@@ -119,6 +122,7 @@ public record ToolRun(
     b.policy = policy;
     b.source = source;
     b.job = job;
+    b.identity = identity;
     b.status = status;
     b.verdict = verdict;
     b.startedAt = startedAt;
@@ -145,6 +149,7 @@ public record ToolRun(
     private String policy;
     private Source source;
     private JobRef job;
+    private String identity;
     private Status status = Status.RUNNING;
     private Verdict verdict;
     private Instant startedAt;
@@ -200,6 +205,12 @@ public record ToolRun(
 
     public Builder job(JobRef job) {
       this.job = job;
+      return this;
+    }
+
+    /** The Kubernetes username the tool runs as; null when not known. */
+    public Builder identity(String identity) {
+      this.identity = identity;
       return this;
     }
 
@@ -280,6 +291,7 @@ public record ToolRun(
           policy,
           source,
           job,
+          identity,
           status,
           verdict,
           startedAt,

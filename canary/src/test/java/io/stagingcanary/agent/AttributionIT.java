@@ -34,7 +34,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * TLS (a ValidatingWebhookConfiguration created through the client, its CA generated here), and
  * incidents name who made the change: {@code kubectl --as alice delete ns} gives one incident whose
  * every item names alice (the contents via the namespace deletion), a stripped sentinel label names
- * bob, and with nothing listening a sentinel delete still completes at once (failurePolicy Ignore).
+ * bob, with nothing listening a sentinel delete still completes at once (failurePolicy Ignore), and
+ * a gated run's report flags the change a user other than the tool's identity made.
  */
 @RealControlPlane
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -61,7 +62,13 @@ class AttributionIT {
         DetectionFixtures.write(
             dataDir,
             "att",
-            Map.of("alpha", List.of("settings", "extra", "more"), "bravo", List.of("settings")));
+            Map.of(
+                "alpha",
+                List.of("settings", "extra", "more"),
+                "bravo",
+                List.of("settings"),
+                "charlie",
+                List.of("settings", "extra")));
     tls = WebhookTls.generate(dataDir.resolve("tls"));
     admissionPort = freePort();
     Path tokenFile = Files.writeString(dataDir.resolve("api-tokens"), TOKEN + "\n");
@@ -252,6 +259,86 @@ class AttributionIT {
     assertThat(secret.exitCode()).as(secret.toString()).isZero();
     assertThat(secret.stdout()).contains("deleted");
     assertThat(took).isLessThan(Duration.ofSeconds(2));
+  }
+
+  @Test
+  @Order(5)
+  void aRunsReportFlagsTheChangeSomeoneOtherThanTheToolMade(
+      ControlPlane controlPlane, KubernetesClient admin) {
+    String tool = "system:serviceaccount:ops:prune-users";
+    String namespace = fixtures.namespace("charlie");
+    admin
+        .admissionRegistration()
+        .v1()
+        .validatingWebhookConfigurations()
+        .withName(WEBHOOK)
+        .edit(
+            w -> {
+              w.getWebhooks()
+                  .get(0)
+                  .getClientConfig()
+                  .setUrl("https://127.0.0.1:" + admissionPort + "/admission/v1/observe");
+              return w;
+            });
+    long before = observed();
+    await("the API server calls the observer again")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              admin.configMaps().inNamespace(namespace).withName("settings").dryRun().delete();
+              return observed() > before;
+            });
+    AgentHttp.Response begun =
+        http()
+            .postJson(
+                "/api/v1/runs",
+                "{\"tool\":\"prune-users\",\"version\":\"1.0.0\",\"identity\":\""
+                    + tool
+                    + "\",\"allowUnhealthyBaseline\":true}",
+                TOKEN);
+    assertThat(begun.status()).as(begun.body()).isEqualTo(201);
+    assertThat(begun.json().get("identity").asText()).isEqualTo(tool);
+    String run = begun.json().get("id").asText();
+
+    ExecResult byTool =
+        controlPlane.kubectl(
+            "--as=" + tool,
+            "--as-group=system:masters",
+            "delete",
+            "configmap",
+            "extra",
+            "-n",
+            namespace);
+    assertThat(byTool.exitCode()).as(byTool.toString()).isZero();
+    ExecResult byCarol =
+        controlPlane.kubectl(
+            "--as=carol",
+            "--as-group=system:masters",
+            "delete",
+            "configmap",
+            "settings",
+            "-n",
+            namespace);
+    assertThat(byCarol.exitCode()).as(byCarol.toString()).isZero();
+    AgentHttp.Response completed =
+        http().postJson("/api/v1/runs/" + run + "/complete", "{\"settle\":\"2s\"}", TOKEN);
+    assertThat(completed.status()).as(completed.body()).isEqualTo(200);
+
+    JsonNode result = completed.json();
+    assertThat(result.get("foreignChanges")).hasSize(1);
+    assertThat(result.get("foreignChanges").get(0).get("username").asText()).isEqualTo("carol");
+    String text = http().get("/api/v1/runs/" + run + "/report?format=text", "text/plain").body();
+    assertThat(text)
+        .contains(
+            "ConfigMap "
+                + namespace
+                + "/settings: changed by carol, not by the tool ("
+                + tool
+                + ")")
+        .doesNotContain("/extra: changed by");
+    assertThat(http().get("/api/v1/runs/" + run + "/report?format=junit", "application/xml").body())
+        .contains("<property name=\"foreignChanges\" value=\"1\"/>");
   }
 
   private long observed() {

@@ -34,6 +34,10 @@ public final class AlertingHarness implements AutoCloseable {
   final ToolRunAlerts toolRunAlerts;
   final OutboxWorker worker;
   final LapsedExpectationAlerts lapsedExpectations;
+
+  /** Who changed an incident's items (record them in the seal's transaction, as the agent does). */
+  final io.stagingcanary.incident.IncidentEnrichmentStore enrichmentStore;
+
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   public AlertingHarness(DataSource dataSource, String receiverBase, BooleanSupplier leader) {
@@ -65,9 +69,9 @@ public final class AlertingHarness implements AutoCloseable {
     }
     CanaryProperties canary = canary();
     StaticListableBeanFactory enrichmentBeans = new StaticListableBeanFactory();
-    enrichmentBeans.addBean(
-        "incidentEnrichments",
-        new io.stagingcanary.incident.IncidentEnrichmentStore(dataSource, event -> {}, clock));
+    enrichmentStore =
+        new io.stagingcanary.incident.IncidentEnrichmentStore(dataSource, event -> {}, clock);
+    enrichmentBeans.addBean("incidentEnrichments", enrichmentStore);
     org.springframework.beans.factory.ObjectProvider<
             io.stagingcanary.incident.IncidentEnrichmentStore>
         enrichments =
@@ -115,7 +119,8 @@ public final class AlertingHarness implements AutoCloseable {
             new JdbcIncidentStore(dataSource),
             incidentAlerts,
             runs.getBeanProvider(io.stagingcanary.runs.RunCauses.class),
-            canary);
+            canary,
+            enrichments);
     lapsedExpectations =
         new LapsedExpectationAlerts(
             new JdbcIncidentStore(dataSource),

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.zaxxer.hikari.HikariDataSource;
 import io.stagingcanary.incident.Incident;
+import io.stagingcanary.incident.ItemAttribution;
 import io.stagingcanary.incident.JdbcIncidentStore;
 import io.stagingcanary.runs.Acknowledgement;
 import io.stagingcanary.runs.RunAcknowledged;
@@ -263,6 +264,79 @@ class ToolRunAlertsTest {
         .during(Duration.ofMillis(500))
         .atMost(Duration.ofSeconds(3))
         .until(() -> PATHS.stream().allMatch(p -> bodies(p).size() == 1));
+  }
+
+  @Test
+  void theViolationCarriesWhoChangedTheItemsOfTheLossesMergedIntoIt() {
+    harness(Duration.ofHours(1), Duration.ofMinutes(5));
+    alerts.start();
+    causes.attribution = new RunCauses.AwaitingVerdict(List.of(RUN));
+    Incident incident = TestAlerts.incident(INCIDENT, TestAlerts.T0.plusSeconds(5), null);
+    assertThat(incident.items()).hasSizeGreaterThan(1);
+    Instant at = TestAlerts.T0.plusSeconds(2);
+    List<ItemAttribution> facts = new java.util.ArrayList<>();
+    for (Incident.Item item : incident.items()) {
+      ItemAttribution.ItemRef ref =
+          new ItemAttribution.ItemRef(
+              item.key().kind(), item.key().namespace(), item.key().name(), "uid-" + item.key());
+      facts.add(
+          new ItemAttribution(
+              ref,
+              new ItemAttribution.Actor(
+                  "system:serviceaccount:ops:tenant-pruner",
+                  List.of(),
+                  null,
+                  List.of(),
+                  "delete",
+                  at,
+                  ItemAttribution.Source.ADMISSION),
+              new ItemAttribution.Cause("Namespace", null, "canary-acme"),
+              RUN.toString(),
+              null));
+    }
+    JdbcIncidentStore store = new JdbcIncidentStore(dataSource);
+    store.inTransaction(
+        () -> {
+          store.insert(incident);
+          alerts.enrichmentStore.record(INCIDENT, facts);
+          alerts.incidents().sealed(incident);
+        });
+
+    causes.attribution = new RunCauses.CausedBy(RUN);
+    verdict(RUN, "FAIL");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> PATHS.stream().allMatch(p -> bodies(p).size() == 1));
+
+    JsonNode hook = bodies("/hook").get(0);
+    assertThat(hook.path("alertname").asText()).isEqualTo("ToolRunViolation");
+    assertThat(hook.path("text").asText())
+        .contains(
+            "Caused incident "
+                + INCIDENT
+                + ": "
+                + TestAlerts.PUBLIC
+                + "/incidents/"
+                + INCIDENT
+                + "\nAttribution:\n  by system:serviceaccount:ops:tenant-pruner via the deletion"
+                + " of namespace canary-acme during run "
+                + RUN
+                + " ("
+                + incident.items().size()
+                + " objects)\n\nVerdict FAIL");
+  }
+
+  @Test
+  void aViolationWithoutAttributionHasNoAttributionBlock() {
+    harness(Duration.ofHours(1), Duration.ofMinutes(5));
+    alerts.start();
+    verdict(RUN, "FAIL");
+    causes.attribution = new RunCauses.CausedBy(RUN);
+    seal();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> PATHS.stream().allMatch(p -> bodies(p).size() == 1));
+    assertThat(bodies("/hook").get(0).path("text").asText()).doesNotContain("Attribution:");
   }
 
   @Test

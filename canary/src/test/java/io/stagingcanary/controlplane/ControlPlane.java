@@ -274,6 +274,20 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /**
+   * Restarts kube-apiserver with these flags after its own (a flag given again replaces the earlier
+   * value, e.g. {@code --audit-policy-file}); no flags restores the usual ones. Waits until it is
+   * ready. A test that adds flags restores them when it ends: the control plane is shared.
+   */
+  public synchronized void restartApiServerWith(List<String> flags) {
+    stopApiServer();
+    List<String> command = new ArrayList<>(apiServerCommand(runDir.resolve("tokens.csv")));
+    command.addAll(flags);
+    apiServer =
+        new ManagedProcess("kube-apiserver", command, log("kube-apiserver"), pid("kube-apiserver"));
+    startApiServer();
+  }
+
+  /**
    * Freezes kube-apiserver (SIGSTOP): it keeps its sockets, so connections are accepted by the
    * kernel and never answered. {@link #thawApiServer} continues it.
    */

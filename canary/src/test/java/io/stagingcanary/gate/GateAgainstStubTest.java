@@ -134,6 +134,27 @@ class GateAgainstStubTest {
   }
 
   @Test
+  void theIdentityGoesWithTheBeginRequestOnlyWhenGiven() {
+    Result with = gate(wrap("--identity", "system:serviceaccount:ops:report-only", "--", "true"));
+
+    assertThat(with.exit()).as(with.err()).isZero();
+    agent.verify(
+        1,
+        postRequestedFor(urlEqualTo("/api/v1/runs"))
+            .withRequestBody(
+                matchingJsonPath("$.identity", equalTo("system:serviceaccount:ops:report-only"))));
+
+    Result without = gate(wrap("--", "true"));
+
+    assertThat(without.exit()).as(without.err()).isZero();
+    agent.verify(2, postRequestedFor(urlEqualTo("/api/v1/runs")));
+    agent.verify(
+        1,
+        postRequestedFor(urlEqualTo("/api/v1/runs"))
+            .withRequestBody(matchingJsonPath("$.identity")));
+  }
+
+  @Test
   void usageAndSetupErrorsAreExitTwoWithOneLineAndOpenNoRun() throws Exception {
     Path junit = dir.resolve("reports/junit.xml");
     record Case(String[] args, String message) {}

@@ -53,6 +53,7 @@ abstract class RunStoreContract {
         .policy(tool)
         .source(job == null ? ToolRun.Source.API : ToolRun.Source.JOB)
         .job(job)
+        .identity(job == null ? "system:serviceaccount:ops:" + tool : null)
         .startedAt(startedAt)
         .baselineJson("{\"present\": 3}")
         .build();

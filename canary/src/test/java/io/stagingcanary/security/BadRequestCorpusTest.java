@@ -61,6 +61,7 @@ class BadRequestCorpusTest extends SandboxApi {
           "{\"tool\": \"corpus\", \"version\": \"1\", \"commit\": \"" + LONG + "\"}",
           "{\"tool\": \"corpus\", \"version\": \"1\", \"pipelineUrl\": \"" + HUGE + "\"}",
           "{\"tool\": \"corpus\", \"version\": \"1\", \"policy\": \"" + LONG + "\"}",
+          "{\"tool\": \"corpus\", \"version\": \"1\", \"identity\": \"" + LONG + LONG + "\"}",
           "{\"tool\": \"" + LONG + "\", \"version\": \"1\"}",
           "{\"tool\": \"corpus\"}",
           "{}",
