@@ -109,6 +109,18 @@ class PagesController {
 
   // ---- overview
 
+  /**
+   * Browsers ask for {@code /favicon.ico} whatever the page links to: they get the same icon, never
+   * a 404 (which a browser reports as a console error).
+   */
+  @GetMapping("/favicon.ico")
+  org.springframework.http.ResponseEntity<org.springframework.core.io.Resource> favicon() {
+    return org.springframework.http.ResponseEntity.ok()
+        .contentType(MediaType.valueOf("image/svg+xml"))
+        .cacheControl(org.springframework.http.CacheControl.maxAge(java.time.Duration.ofDays(1)))
+        .body(new org.springframework.core.io.ClassPathResource("static/assets/favicon.svg"));
+  }
+
   @GetMapping(value = "/", produces = HTML)
   String overview(Model model, HttpServletResponse response) {
     common(model, response, "Overview");
