@@ -17,9 +17,9 @@ import io.stagingcanary.runs.RunService;
 import io.stagingcanary.runs.ToolRun;
 import io.stagingcanary.seeding.SeedingState;
 import io.stagingcanary.verification.AgentState;
+import io.stagingcanary.verification.SentinelObservations;
 import io.stagingcanary.verification.SentinelStates;
 import io.stagingcanary.verification.SentinelView;
-import io.stagingcanary.verification.Verifier;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,7 +54,7 @@ class PagesController {
   private static final String HTML = MediaType.TEXT_HTML_VALUE;
 
   private final SeedingState seeding;
-  private final Verifier verifier;
+  private final SentinelObservations verifier;
   private final SentinelStates states;
   private final IncidentStore incidents;
   private final RunService runs;
@@ -67,7 +67,7 @@ class PagesController {
 
   PagesController(
       SeedingState seeding,
-      Verifier verifier,
+      SentinelObservations verifier,
       SentinelStates states,
       IncidentStore incidents,
       RunService runs,
