@@ -110,13 +110,22 @@ class IncidentAlerts implements IncidentChangeListener {
     }
   }
 
-  /** The loss pages as the run's violation: recorded, not sent, linked to the run. */
-  void merge(Incident incident, Alert alert, RunCauses.RunRef run, RunCauses runs) {
-    String reason = mergedReason(run);
-    int held = outbox.suppressHeld(incident.id(), reason);
-    if (held == 0) {
-      outbox.enqueue(alert, channels.names(), OutboxEntry.State.SUPPRESSED, reason);
+  /**
+   * Merges a held loss alert into the run's violation; {@code false} when no row was held any more
+   * (the verdict's event and the worker's recheck both decide held rows: only one merges).
+   */
+  boolean mergeHeld(Incident incident, RunCauses.RunRef run, RunCauses runs) {
+    if (outbox.suppressHeld(incident.id(), mergedReason(run)) == 0) {
+      return false;
     }
+    runs.recordCause(run, incident.id(), clock.instant());
+    channels.names().forEach(c -> metrics.alertDelivered(c, "suppressed"));
+    return true;
+  }
+
+  /** The loss pages as the run's violation: recorded, not sent, linked to the run. */
+  private void merge(Incident incident, Alert alert, RunCauses.RunRef run, RunCauses runs) {
+    outbox.enqueue(alert, channels.names(), OutboxEntry.State.SUPPRESSED, mergedReason(run));
     runs.recordCause(run, incident.id(), clock.instant());
     channels.names().forEach(c -> metrics.alertDelivered(c, "suppressed"));
   }

@@ -157,9 +157,9 @@ class ToolRunAlerts {
       }
       RunCauses.Attribution attribution = runs.attribute(incident.get());
       if (attribution instanceof RunCauses.CausedBy caused) {
-        incidentAlerts.merge(
-            incident.get(), IncidentAlerts.firing(incident.get(), publicBase), caused.run(), runs);
-        log.info("Held incident {} merged into the violation of run {}", subject, caused.run());
+        if (incidentAlerts.mergeHeld(incident.get(), caused.run(), runs)) {
+          log.info("Held incident {} merged into the violation of run {}", subject, caused.run());
+        }
       } else if (attribution instanceof RunCauses.Unattributed) {
         outbox.releaseHeld(subject);
         log.info("Held incident {} is not explained by a failed run: sent", subject);

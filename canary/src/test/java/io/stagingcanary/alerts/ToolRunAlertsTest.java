@@ -54,7 +54,7 @@ class ToolRunAlertsTest {
   /** Which run caused which incident, as the test says. */
   static final class Causes implements RunCauses {
     volatile Attribution attribution = new Unattributed();
-    final Map<String, List<String>> links = new ConcurrentHashMap<>();
+    final Map<String, CopyOnWriteArrayList<String>> links = new ConcurrentHashMap<>();
 
     @Override
     public Attribution attribute(Incident incident) {
@@ -62,13 +62,20 @@ class ToolRunAlertsTest {
     }
 
     @Override
+    public java.util.Optional<RunRef> changedDuring(
+        io.stagingcanary.diff.ResourceKey key, Instant from, Instant to) {
+      return java.util.Optional.empty();
+    }
+
+    @Override
     public void recordCause(RunRef run, String incidentId, Instant at) {
-      links.computeIfAbsent(run.id(), k -> new CopyOnWriteArrayList<>()).add(incidentId);
+      // as the store's primary key (run, incident): a link is recorded once
+      links.computeIfAbsent(run.id(), k -> new CopyOnWriteArrayList<>()).addIfAbsent(incidentId);
     }
 
     @Override
     public List<String> incidentsOf(String runId) {
-      return links.getOrDefault(runId, List.of());
+      return links.containsKey(runId) ? links.get(runId) : List.of();
     }
 
     @Override
