@@ -34,8 +34,23 @@ final class AttributionMatcher {
       Instant from,
       List<ObservedRequest> records,
       Function<List<String>, List<ObservedRequest>> byUid,
-      String run,
+      Runs runs,
       ItemAttribution.UnknownReason otherwise) {}
+
+  /** The gated runs a change happened in. */
+  @FunctionalInterface
+  interface Runs {
+
+    /** No run knows of any change. */
+    Runs NONE = (key, at) -> null;
+
+    /**
+     * The run, as alerts name it, during which the sentinel changed; {@code at} is the time of the
+     * request that changed it, or {@code null} when no request was recorded (then the incident's
+     * own time span counts). {@code null} when no run.
+     */
+    String during(ResourceKey key, Instant at);
+  }
 
   /** The attribution of one incident item. */
   ItemAttribution attribute(ResourceKey key, String uid, Context context) {
@@ -51,7 +66,8 @@ final class AttributionMatcher {
             .filter(r -> !controllers.contains(r.username()))
             .max(Comparator.comparing(ObservedRequest::at));
     if (byUser.isPresent()) {
-      return new ItemAttribution(item, byUser.get().actor(), null, context.run(), null);
+      return new ItemAttribution(
+          item, byUser.get().actor(), null, context.runs().during(key, byUser.get().at()), null);
     }
     Optional<ObservedRequest> byController =
         direct.stream().max(Comparator.comparing(ObservedRequest::at));
@@ -71,7 +87,7 @@ final class AttributionMatcher {
             item,
             namespaceDeletion.get().actor(),
             new ItemAttribution.Cause("Namespace", null, key.namespace()),
-            context.run(),
+            context.runs().during(key, namespaceDeletion.get().at()),
             null);
       }
     }
@@ -83,22 +99,19 @@ final class AttributionMatcher {
             item,
             o.actor(),
             new ItemAttribution.Cause(kindOf(o), o.namespace(), o.name()),
-            context.run(),
+            context.runs().during(key, o.at()),
             null);
       }
-      return new ItemAttribution(item, byController.get().actor(), null, context.run(), null);
+      ObservedRequest removal = byController.get();
+      return new ItemAttribution(
+          item, removal.actor(), null, context.runs().during(key, removal.at()), null);
     }
-    if (context.run() != null) {
+    String during = context.runs().during(key, null);
+    if (during != null) {
       ItemAttribution.Actor run =
           new ItemAttribution.Actor(
-              "run " + context.run(),
-              List.of(),
-              null,
-              List.of(),
-              null,
-              null,
-              ItemAttribution.Source.RUN);
-      return new ItemAttribution(item, run, null, context.run(), null);
+              "run " + during, List.of(), null, List.of(), null, null, ItemAttribution.Source.RUN);
+      return new ItemAttribution(item, run, null, during, null);
     }
     return ItemAttribution.unknown(item, context.otherwise(), null);
   }

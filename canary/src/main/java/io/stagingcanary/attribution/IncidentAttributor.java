@@ -113,11 +113,7 @@ class IncidentAttributor implements IncidentChangeListener {
     List<ObservedRequest> seen = records.since(from, List.copyOf(namespaces));
     AttributionMatcher.Context context =
         new AttributionMatcher.Context(
-            from,
-            seen,
-            records::withUids,
-            run(incident).orElse(null),
-            otherwise(incident, mayWait));
+            from, seen, records::withUids, runs(incident), otherwise(incident, mayWait));
     List<ItemAttribution> result = new ArrayList<>();
     for (Incident.Item item : incident.items()) {
       result.add(matcher.attribute(item.key(), uids.get(item.key()), context));
@@ -146,11 +142,30 @@ class IncidentAttributor implements IncidentChangeListener {
         : ItemAttribution.UnknownReason.NOT_RECEIVED;
   }
 
-  private Optional<String> run(Incident incident) {
+  /**
+   * The run of each item: the run that caused the whole incident or, while one is running, that
+   * run; otherwise the run whose window held the item's change (the recorded request's time, or the
+   * incident's span when no request was recorded), whatever its verdict.
+   */
+  private AttributionMatcher.Runs runs(Incident incident) {
     RunCauses causes = runs.getIfAvailable();
     if (causes == null) {
-      return Optional.empty();
+      return AttributionMatcher.Runs.NONE;
     }
+    Optional<String> whole = wholeIncident(causes, incident);
+    if (whole.isPresent()) {
+      return (key, at) -> whole.get();
+    }
+    Instant from = incident.openedAt().minus(properties.matchWindow());
+    Instant to = incident.sealedAt() != null ? incident.sealedAt() : clock.instant();
+    return (key, at) ->
+        causes
+            .changedDuring(key, at != null ? at : from, at != null ? at : to)
+            .map(RunCauses.RunRef::toString)
+            .orElse(null);
+  }
+
+  private static Optional<String> wholeIncident(RunCauses causes, Incident incident) {
     RunCauses.Attribution attribution = causes.attribute(incident);
     if (attribution instanceof RunCauses.CausedBy caused) {
       return Optional.of(caused.run().toString());

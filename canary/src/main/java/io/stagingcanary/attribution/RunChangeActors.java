@@ -46,7 +46,7 @@ class RunChangeActors implements ChangeActors {
             from,
             seen,
             uids -> records.withUids(uids).stream().filter(r -> !r.at().isAfter(to)).toList(),
-            null,
+            AttributionMatcher.Runs.NONE,
             ItemAttribution.UnknownReason.NOT_RECEIVED);
     Map<ResourceKey, Actor> actors = new LinkedHashMap<>();
     for (ResourceKey key : keys) {

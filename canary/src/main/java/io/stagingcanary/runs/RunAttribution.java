@@ -1,26 +1,34 @@
 package io.stagingcanary.runs;
 
+import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.incident.Incident;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * An incident is caused by a run when it opened during the run and the run's own before/after diff
  * contains every sentinel of the incident, and the run FAILed. While a run that could have caused
  * it has no verdict yet, the answer is "awaiting" (the alerting holds the loss alert until then, at
- * most {@code canary.alerts.hold-for-verdict}). Runs are remembered in memory: after a restart
- * nothing is attributed and every loss pages on its own.
+ * most {@code canary.alerts.hold-for-verdict}). Whatever the verdict, an item changed during a run
+ * names that run ({@link #changedDuring}). Runs are remembered in memory: after a restart nothing
+ * is attributed and every loss pages on its own.
  */
 @Component
 class RunAttribution implements RunCauses {
 
-  private final RunService runs;
+  private final RunWindows windows;
   private final RunStore store;
 
+  @Autowired
   RunAttribution(RunService runs, RunStore store) {
-    this.runs = runs;
+    this(runs.windows(), store);
+  }
+
+  RunAttribution(RunWindows windows, RunStore store) {
+    this.windows = windows;
     this.store = store;
   }
 
@@ -29,9 +37,9 @@ class RunAttribution implements RunCauses {
     if (incident.items().isEmpty() || incident.type() != Incident.Type.SENTINEL_LOSS) {
       return new Unattributed();
     }
-    List<RunService.Window> windows = runs.windowsAt(incident.openedAt());
-    Optional<RunService.Window> cause =
-        windows.stream()
+    List<RunWindows.Window> then = windows.at(incident.openedAt());
+    Optional<RunWindows.Window> cause =
+        then.stream()
             .filter(w -> w.verdict() == ToolRun.Verdict.FAIL)
             .filter(w -> incident.items().stream().map(Incident.Item::key).allMatch(w::changed))
             .reduce((first, later) -> later);
@@ -39,8 +47,16 @@ class RunAttribution implements RunCauses {
       return new CausedBy(ref(cause.get()));
     }
     List<RunRef> running =
-        windows.stream().filter(w -> w.completedAt() == null).map(RunAttribution::ref).toList();
+        then.stream().filter(w -> w.completedAt() == null).map(RunAttribution::ref).toList();
     return running.isEmpty() ? new Unattributed() : new AwaitingVerdict(running);
+  }
+
+  @Override
+  public Optional<RunRef> changedDuring(ResourceKey key, Instant from, Instant to) {
+    return windows.overlapping(from, to).stream()
+        .filter(w -> w.completedAt() == null || w.changed(key))
+        .reduce((first, later) -> later)
+        .map(RunAttribution::ref);
   }
 
   @Override
@@ -58,7 +74,7 @@ class RunAttribution implements RunCauses {
     return store.runsOf(incidentId);
   }
 
-  private static RunRef ref(RunService.Window w) {
+  private static RunRef ref(RunWindows.Window w) {
     return new RunRef(w.runId(), w.tool(), w.version());
   }
 }

@@ -33,7 +33,7 @@ class RunBlastRadius implements ExpectedChanges {
       return Optional.empty();
     }
     boolean removal = item.status().lost() || item.status().name().equals("DEGRADED");
-    for (RunService.Window window : runs.windowsAt(at)) {
+    for (RunWindows.Window window : runs.windows().at(at)) {
       ToolPolicy policy = window.policy();
       if (policy != null && policy.declares(labels, item.key().kind(), removal)) {
         return Optional.of(

@@ -1,8 +1,10 @@
 package io.stagingcanary.runs;
 
+import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.incident.Incident;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Which bracketed run caused an incident, so that one problem pages once: a loss caused by a run
@@ -13,6 +15,13 @@ public interface RunCauses {
 
   /** Where the incident belongs, as far as the runs known to this agent tell. */
   Attribution attribute(Incident incident);
+
+  /**
+   * The run during which a sentinel changed, whatever its verdict: the latest run whose window
+   * overlaps {@code [from, to]} and that is still running or whose own before/after diff found the
+   * sentinel changed. {@code from == to} asks about one instant (the time of a recorded request).
+   */
+  Optional<RunRef> changedDuring(ResourceKey key, Instant from, Instant to);
 
   /**
    * Records that the run caused the incident (joins the caller's transaction): {@code GET

@@ -41,7 +41,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -60,7 +59,6 @@ public class RunService implements ReseedHold {
 
   private static final Logger log = LoggerFactory.getLogger(RunService.class);
   private static final Duration POLL = Duration.ofMillis(500);
-  private static final int RECENT_WINDOWS = 200;
 
   private final RunsProperties properties;
   private final CanaryProperties canary;
@@ -78,7 +76,7 @@ public class RunService implements ReseedHold {
   private final ObjectProvider<ChangeActors> changeActors;
   private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
-  private final List<Window> recent = new CopyOnWriteArrayList<>();
+  private final RunWindows windows;
 
   public RunService(
       RunsProperties properties,
@@ -96,6 +94,7 @@ public class RunService implements ReseedHold {
       TransactionTemplate transaction,
       ObjectProvider<ChangeActors> changeActors) {
     this.properties = properties;
+    this.windows = new RunWindows(properties.maxDuration());
     this.canary = canary;
     this.store = store;
     this.policies = policies;
@@ -183,33 +182,6 @@ public class RunService implements ReseedHold {
     }
   }
 
-  /**
-   * A run in time: its declared blast radius (for {@link RunBlastRadius}) and, once judged, its
-   * verdict and the sentinels its before/after diff found changed (for {@link RunAttribution}).
-   */
-  record Window(
-      String runId,
-      String tool,
-      String version,
-      ToolPolicy policy,
-      Instant startedAt,
-      Instant completedAt,
-      ToolRun.Verdict verdict,
-      Set<ResourceKey> changedKeys) {
-
-    Window {
-      changedKeys = Set.copyOf(changedKeys);
-    }
-
-    boolean covers(Instant at) {
-      return !at.isBefore(startedAt) && (completedAt == null || !at.isAfter(completedAt));
-    }
-
-    boolean changed(ResourceKey key) {
-      return changedKeys.contains(key);
-    }
-  }
-
   private record ActiveRun(ToolRun run, Snapshot before, ToolPolicy policy) {}
 
   // ---- begin
@@ -268,8 +240,7 @@ public class RunService implements ReseedHold {
             .build();
     store.insert(run);
     active.put(run.id(), new ActiveRun(run, before, policy.orElse(null)));
-    remember(
-        new Window(run.id(), tool, version, policy.orElse(null), startedAt, null, null, Set.of()));
+    windows.open(run.id(), tool, version, policy.orElse(null), startedAt);
     log.info(
         "Run {} began: tool {} {} (policy {}, source {}), baseline of {} sentinels",
         run.id(),
@@ -436,7 +407,7 @@ public class RunService implements ReseedHold {
                   if (!store.complete(toStore)) {
                     return false;
                   }
-                  closeWindow(run.id(), completedAt, toStore.verdict(), changedKeys(diff));
+                  windows.close(run.id(), completedAt, toStore.verdict(), changedKeys(diff));
                   if (judgement.verdict() instanceof Verdict.Fail) {
                     events.publishEvent(
                         new ToolRunFailed(
@@ -596,16 +567,9 @@ public class RunService implements ReseedHold {
     return store.list(cluster().id(), blankToNull(tool), blankToNull(verdict), limit);
   }
 
-  /** Runs whose declared blast radius was in force at {@code at}. */
-  List<Window> windowsAt(Instant at) {
-    List<Window> result = new ArrayList<>();
-    Instant cutoff = at.minus(properties.maxDuration());
-    for (Window w : recent) {
-      if (w.covers(at) && (w.completedAt() != null || w.startedAt().isAfter(cutoff))) {
-        result.add(w);
-      }
-    }
-    return result;
+  /** The recent runs in time. */
+  RunWindows windows() {
+    return windows;
   }
 
   /** The labels of every tenant of the loaded sets. */
@@ -770,33 +734,6 @@ public class RunService implements ReseedHold {
     return observations
         .cluster()
         .orElseThrow(() -> new NotReady("the agent has not finished starting"));
-  }
-
-  private void remember(Window window) {
-    recent.add(window);
-    while (recent.size() > RECENT_WINDOWS) {
-      recent.remove(0);
-    }
-  }
-
-  private void closeWindow(
-      String runId, Instant completedAt, ToolRun.Verdict verdict, Set<ResourceKey> changed) {
-    for (int i = 0; i < recent.size(); i++) {
-      Window w = recent.get(i);
-      if (w.runId().equals(runId)) {
-        recent.set(
-            i,
-            new Window(
-                w.runId(),
-                w.tool(),
-                w.version(),
-                w.policy(),
-                w.startedAt(),
-                completedAt,
-                verdict,
-                changed));
-      }
-    }
   }
 
   /**

@@ -339,6 +339,31 @@ class AttributionIT {
         .doesNotContain("/extra: changed by");
     assertThat(http().get("/api/v1/runs/" + run + "/report?format=junit", "application/xml").body())
         .contains("<property name=\"foreignChanges\" value=\"1\"/>");
+
+    // The run PASSed (no policy) and ended before any incident sealed: its deletion still names it.
+    await("the tool's deletion names the run and the tool's user")
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              JsonNode extra =
+                  incidents().stream()
+                      .flatMap(i -> items(i).stream())
+                      .filter(i -> namespace.equals(i.get("key").path("namespace").asText()))
+                      .filter(i -> "extra".equals(i.get("key").get("name").asText()))
+                      .findFirst()
+                      .orElseThrow();
+              assertThat(extra.path("actor").path("username").asText()).isEqualTo(tool);
+              assertThat(extra.path("run").asText()).as("%s", extra).startsWith(run + " (");
+              JsonNode settings =
+                  incidents().stream()
+                      .flatMap(i -> items(i).stream())
+                      .filter(i -> namespace.equals(i.get("key").path("namespace").asText()))
+                      .filter(i -> "settings".equals(i.get("key").get("name").asText()))
+                      .findFirst()
+                      .orElseThrow();
+              assertThat(settings.path("actor").path("username").asText()).isEqualTo("carol");
+            });
   }
 
   private long observed() {

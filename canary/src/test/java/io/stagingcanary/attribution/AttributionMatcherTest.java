@@ -61,11 +61,16 @@ class AttributionMatcherTest {
   }
 
   private AttributionMatcher.Context context(String run, UnknownReason otherwise) {
+    return withRuns(run == null ? AttributionMatcher.Runs.NONE : (key, at) -> run, otherwise);
+  }
+
+  private AttributionMatcher.Context withRuns(
+      AttributionMatcher.Runs runs, UnknownReason otherwise) {
     return new AttributionMatcher.Context(
         T0.minusSeconds(600),
         records,
         uids -> records.stream().filter(r -> uids.contains(r.uid())).toList(),
-        run,
+        runs,
         otherwise);
   }
 
@@ -313,6 +318,50 @@ class AttributionMatcherTest {
     assertThat(seen.actor().username()).isEqualTo("system:serviceaccount:ops:prune-users");
     assertThat(seen.actor().source()).isEqualTo(Source.ADMISSION);
     assertThat(seen.run()).isEqualTo(run);
+  }
+
+  @Test
+  void theRunIsLookedUpAtTheTimeOfTheRequestThatChangedTheItem() {
+    Instant runStart = T0.minusSeconds(5);
+    Instant runEnd = T0.plusSeconds(5);
+    AttributionMatcher.Runs oneRun =
+        (key, at) -> {
+          if (at == null) {
+            return null;
+          }
+          return at.isBefore(runStart) || at.isAfter(runEnd) ? null : "run-1 (prune-users 1.0.0)";
+        };
+    records.add(
+        request(
+            "delete",
+            "",
+            "configmaps",
+            "ConfigMap",
+            "canary-acme",
+            "settings",
+            "cm-uid",
+            List.of(),
+            "system:serviceaccount:ops:prune-users",
+            T0));
+    assertThat(matcher.attribute(CONFIG_MAP, "cm-uid", withRuns(oneRun, null)).run())
+        .isEqualTo("run-1 (prune-users 1.0.0)");
+
+    records.clear();
+    records.add(
+        request(
+            "delete",
+            "",
+            "configmaps",
+            "ConfigMap",
+            "canary-acme",
+            "settings",
+            "cm-uid",
+            List.of(),
+            "carol",
+            T0.plusSeconds(60)));
+    ItemAttribution afterTheRun = matcher.attribute(CONFIG_MAP, "cm-uid", withRuns(oneRun, null));
+    assertThat(afterTheRun.actor().username()).isEqualTo("carol");
+    assertThat(afterTheRun.run()).isNull();
   }
 
   @Test
