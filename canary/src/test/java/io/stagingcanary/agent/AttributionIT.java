@@ -346,23 +346,12 @@ class AttributionIT {
         .pollInterval(Duration.ofSeconds(1))
         .untilAsserted(
             () -> {
-              JsonNode extra =
-                  incidents().stream()
-                      .flatMap(i -> items(i).stream())
-                      .filter(i -> namespace.equals(i.get("key").path("namespace").asText()))
-                      .filter(i -> "extra".equals(i.get("key").get("name").asText()))
-                      .findFirst()
-                      .orElseThrow();
+              JsonNode extra = incidentItem(namespace, "extra");
               assertThat(extra.path("actor").path("username").asText()).isEqualTo(tool);
               assertThat(extra.path("run").asText()).as("%s", extra).startsWith(run + " (");
-              JsonNode settings =
-                  incidents().stream()
-                      .flatMap(i -> items(i).stream())
-                      .filter(i -> namespace.equals(i.get("key").path("namespace").asText()))
-                      .filter(i -> "settings".equals(i.get("key").get("name").asText()))
-                      .findFirst()
-                      .orElseThrow();
-              assertThat(settings.path("actor").path("username").asText()).isEqualTo("carol");
+              assertThat(
+                      incidentItem(namespace, "settings").path("actor").path("username").asText())
+                  .isEqualTo("carol");
             });
   }
 
@@ -401,6 +390,16 @@ class AttributionIT {
             timeoutSeconds: 2
         """
         .formatted(WEBHOOK, url, tls.caBundle());
+  }
+
+  /** The item of any incident about the namespaced object. */
+  private JsonNode incidentItem(String namespace, String name) {
+    return incidents().stream()
+        .flatMap(i -> items(i).stream())
+        .filter(i -> namespace.equals(i.get("key").path("namespace").asText()))
+        .filter(i -> name.equals(i.get("key").get("name").asText()))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static boolean mentions(JsonNode incident, String namespace) {

@@ -88,18 +88,7 @@ class AttributionMatcherTest {
             List.of(),
             "alice",
             T0));
-    records.add(
-        request(
-            "delete",
-            "",
-            "configmaps",
-            "ConfigMap",
-            "canary-acme",
-            "settings",
-            "cm-uid",
-            List.of(),
-            NS_CONTROLLER,
-            T0.plusSeconds(2)));
+    records.add(settingsDeletedBy(NS_CONTROLLER, T0.plusSeconds(2)));
     records.add(
         request(
             "delete",
@@ -243,18 +232,7 @@ class AttributionMatcherTest {
 
   @Test
   void recordsBeforeTheWindowDryRunsAndOtherObjectsAreNotMatched() {
-    records.add(
-        request(
-            "delete",
-            "",
-            "configmaps",
-            "ConfigMap",
-            "canary-acme",
-            "settings",
-            "cm-uid",
-            List.of(),
-            "old",
-            T0.minusSeconds(3600)));
+    records.add(settingsDeletedBy("old", T0.minusSeconds(3600)));
     records.add(
         new ObservedRequest(
             Source.ADMISSION,
@@ -302,18 +280,7 @@ class AttributionMatcherTest {
     assertThat(item.actor().source()).isEqualTo(Source.RUN);
     assertThat(item.run()).isEqualTo(run);
 
-    records.add(
-        request(
-            "delete",
-            "",
-            "configmaps",
-            "ConfigMap",
-            "canary-acme",
-            "settings",
-            "cm-uid",
-            List.of(),
-            "system:serviceaccount:ops:prune-users",
-            T0));
+    records.add(settingsDeletedBy("system:serviceaccount:ops:prune-users", T0));
     ItemAttribution seen = matcher.attribute(CONFIG_MAP, "cm-uid", context(run, null));
     assertThat(seen.actor().username()).isEqualTo("system:serviceaccount:ops:prune-users");
     assertThat(seen.actor().source()).isEqualTo(Source.ADMISSION);
@@ -331,37 +298,29 @@ class AttributionMatcherTest {
           }
           return at.isBefore(runStart) || at.isAfter(runEnd) ? null : "run-1 (prune-users 1.0.0)";
         };
-    records.add(
-        request(
-            "delete",
-            "",
-            "configmaps",
-            "ConfigMap",
-            "canary-acme",
-            "settings",
-            "cm-uid",
-            List.of(),
-            "system:serviceaccount:ops:prune-users",
-            T0));
+    records.add(settingsDeletedBy("system:serviceaccount:ops:prune-users", T0));
     assertThat(matcher.attribute(CONFIG_MAP, "cm-uid", withRuns(oneRun, null)).run())
         .isEqualTo("run-1 (prune-users 1.0.0)");
 
     records.clear();
-    records.add(
-        request(
-            "delete",
-            "",
-            "configmaps",
-            "ConfigMap",
-            "canary-acme",
-            "settings",
-            "cm-uid",
-            List.of(),
-            "carol",
-            T0.plusSeconds(60)));
+    records.add(settingsDeletedBy("carol", T0.plusSeconds(60)));
     ItemAttribution afterTheRun = matcher.attribute(CONFIG_MAP, "cm-uid", withRuns(oneRun, null));
     assertThat(afterTheRun.actor().username()).isEqualTo("carol");
     assertThat(afterTheRun.run()).isNull();
+  }
+
+  private static ObservedRequest settingsDeletedBy(String username, Instant at) {
+    return request(
+        "delete",
+        "",
+        "configmaps",
+        "ConfigMap",
+        "canary-acme",
+        "settings",
+        "cm-uid",
+        List.of(),
+        username,
+        at);
   }
 
   @Test
