@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -79,6 +80,7 @@ public class RunService implements ReseedHold {
   private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final List<Window> recent = new CopyOnWriteArrayList<>();
+  private volatile Sentinels sentinels;
 
   public RunService(
       RunsProperties properties,
@@ -246,7 +248,9 @@ public class RunService implements ReseedHold {
               + " or start with allowUnhealthyBaseline",
           notPresent);
     }
+    long snapshotStart = System.nanoTime();
     Snapshot before = snapshot();
+    long snapshotMillis = (System.nanoTime() - snapshotStart) / 1_000_000;
     if (!before.unobserved().isEmpty() && !request.allowUnhealthyBaseline()) {
       throw new PreflightFailed(
           "the agent is blind to " + before.unobserved().keySet() + ": no baseline", List.of());
@@ -271,13 +275,14 @@ public class RunService implements ReseedHold {
     remember(
         new Window(run.id(), tool, version, policy.orElse(null), startedAt, null, null, Set.of()));
     log.info(
-        "Run {} began: tool {} {} (policy {}, source {}), baseline of {} sentinels",
+        "Run {} began: tool {} {} (policy {}, source {}), baseline of {} sentinels in {} ms",
         run.id(),
         tool,
         Escape.logLine(version),
         run.policy() == null ? "none" : run.policy(),
         run.source(),
-        before.objects().size());
+        before.objects().size(),
+        snapshotMillis);
     return run;
   }
 
@@ -320,12 +325,20 @@ public class RunService implements ReseedHold {
       Instant settleStart = clock.instant();
       Settled settled = settle(quiet);
       Duration waited = Duration.between(settleStart, clock.instant());
+      long judgeStart = System.nanoTime();
       DiffResult diff = Diff.between(run.before(), settled.after(), sentinelKeys());
       Verdict verdict = Evaluator.evaluate(run.policy(), diff, tenantLabels());
-      return store(
-          new Judgement(run.run(), verdict, diff, run.policy(), waited, settled.quiet()),
-          exitCode,
-          cluster);
+      ToolRun judged =
+          store(
+              new Judgement(run.run(), verdict, diff, run.policy(), waited, settled.quiet()),
+              exitCode,
+              cluster);
+      log.info(
+          "Run {}: settled in {} ms, judged and stored in {} ms",
+          id,
+          waited.toMillis(),
+          (System.nanoTime() - judgeStart) / 1_000_000);
+      return judged;
     }
   }
 
@@ -696,17 +709,13 @@ public class RunService implements ReseedHold {
    * label stays absent here), without a GET per apparent loss on every settle poll.
    */
   private Snapshot listed() {
-    Set<KindSpec> distinct = new LinkedHashSet<>();
-    for (SentinelFixture s : fixtures.sentinels()) {
-      distinct.add(s.kindSpec());
-    }
-    return inventory.list(List.copyOf(distinct)).snapshot();
+    return inventory.list(sentinels().kinds()).snapshot();
   }
 
   /** Looks again, without the selector, at what the label-selected view does not show. */
   private Snapshot confirmAbsent(Snapshot listed) {
     Map<ResourceKey, KindSpec> absent = new LinkedHashMap<>();
-    for (SentinelFixture s : fixtures.sentinels()) {
+    for (SentinelFixture s : sentinels().fixtures()) {
       if (listed.observes(s.key()) && listed.get(s.key()) == null) {
         absent.put(s.key(), s.kindSpec());
       }
@@ -715,9 +724,33 @@ public class RunService implements ReseedHold {
   }
 
   private Set<ResourceKey> sentinelKeys() {
-    Set<ResourceKey> keys = new TreeSet<>();
-    fixtures.sentinels().forEach(s -> keys.add(s.key()));
-    return keys;
+    return sentinels().keys();
+  }
+
+  /**
+   * The loaded sentinels, their keys in order and their kinds: the fixtures are loaded once at
+   * startup, and building these per call (several times per settle poll) was a visible part of a
+   * gate run's overhead at 10,000 sentinels.
+   */
+  private record Sentinels(
+      List<SentinelFixture> fixtures, Set<ResourceKey> keys, List<KindSpec> kinds) {}
+
+  private Sentinels sentinels() {
+    Sentinels known = sentinels;
+    if (known == null) {
+      List<SentinelFixture> all = fixtures.sentinels();
+      TreeSet<ResourceKey> keys = new TreeSet<>();
+      Set<KindSpec> kinds = new LinkedHashSet<>();
+      for (SentinelFixture s : all) {
+        keys.add(s.key());
+        kinds.add(s.kindSpec());
+      }
+      known =
+          new Sentinels(
+              List.copyOf(all), Collections.unmodifiableSortedSet(keys), List.copyOf(kinds));
+      sentinels = known;
+    }
+    return known;
   }
 
   private List<RunCompleted.TenantRef> touchedTenants(DiffResult diff, ToolPolicy policy) {
