@@ -249,7 +249,8 @@ public class RunService implements ReseedHold {
           notPresent);
     }
     long snapshotStart = System.nanoTime();
-    Snapshot before = snapshot();
+    Baseline baseline = baseline();
+    Snapshot before = baseline.snapshot();
     long snapshotMillis = (System.nanoTime() - snapshotStart) / 1_000_000;
     if (!before.unobserved().isEmpty() && !request.allowUnhealthyBaseline()) {
       throw new PreflightFailed(
@@ -275,13 +276,14 @@ public class RunService implements ReseedHold {
     remember(
         new Window(run.id(), tool, version, policy.orElse(null), startedAt, null, null, Set.of()));
     log.info(
-        "Run {} began: tool {} {} (policy {}, source {}), baseline of {} sentinels in {} ms",
+        "Run {} began: tool {} {} (policy {}, source {}), baseline of {} sentinels {} in {} ms",
         run.id(),
         tool,
         Escape.logLine(version),
         run.policy() == null ? "none" : run.policy(),
         run.source(),
         before.objects().size(),
+        baseline.source(),
         snapshotMillis);
     return run;
   }
@@ -699,9 +701,21 @@ public class RunService implements ReseedHold {
     return print.toString();
   }
 
-  /** A label-selected LIST per kind, then a look without the selector for apparent losses. */
-  private Snapshot snapshot() {
-    return confirmAbsent(listed());
+  /** A run's before snapshot and where it came from, for the log. */
+  private record Baseline(Snapshot snapshot, String source) {}
+
+  /**
+   * The before snapshot: from the informer caches when every sentinel kind is watched now, which is
+   * the view the preflight just judged, so a CI job does not wait for a LIST of every sentinel; a
+   * label-selected LIST per kind when one is not. Either way, a look without the selector for
+   * apparent losses.
+   */
+  private Baseline baseline() {
+    Snapshot watched = observations.watched(sentinels().kinds());
+    if (watched.unobserved().isEmpty()) {
+      return new Baseline(confirmAbsent(watched), "from the informer caches");
+    }
+    return new Baseline(confirmAbsent(listed()), "listed (" + watched.unobserved() + ")");
   }
 
   /**
