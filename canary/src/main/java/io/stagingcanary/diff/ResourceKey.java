@@ -1,6 +1,5 @@
 package io.stagingcanary.diff;
 
-import java.util.Comparator;
 import java.util.Objects;
 
 /**
@@ -9,12 +8,6 @@ import java.util.Objects;
  */
 public record ResourceKey(String apiVersion, String kind, String namespace, String name)
     implements Comparable<ResourceKey> {
-
-  private static final Comparator<ResourceKey> ORDER =
-      Comparator.comparing(ResourceKey::kind)
-          .thenComparing(k -> k.namespace() == null ? "" : k.namespace())
-          .thenComparing(ResourceKey::name)
-          .thenComparing(ResourceKey::apiVersion);
 
   public ResourceKey {
     Objects.requireNonNull(apiVersion, "apiVersion");
@@ -54,9 +47,31 @@ public record ResourceKey(String apiVersion, String kind, String namespace, Stri
     return apiVersion + "/" + kind + "/" + (namespace == null ? "" : namespace + "/") + name;
   }
 
+  /**
+   * Orders by kind, namespace (cluster-scoped first), name, then apiVersion. Written out rather
+   * than chained from {@code Comparator.comparing}: snapshots and diffs of 10,000 sentinels sort
+   * and look up keys often enough that the lambdas showed in the gate's profile.
+   */
   @Override
   public int compareTo(ResourceKey other) {
-    return ORDER.compare(this, other);
+    if (this == other) {
+      return 0;
+    }
+    int c = kind.compareTo(other.kind);
+    if (c != 0) {
+      return c;
+    }
+    c =
+        (namespace == null ? "" : namespace)
+            .compareTo(other.namespace == null ? "" : other.namespace);
+    if (c != 0) {
+      return c;
+    }
+    c = name.compareTo(other.name);
+    if (c != 0) {
+      return c;
+    }
+    return apiVersion.compareTo(other.apiVersion);
   }
 
   /**

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,6 +78,7 @@ public class RunService implements ReseedHold {
   private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final RunWindows windows;
+  private volatile Sentinels sentinels;
 
   public RunService(
       RunsProperties properties,
@@ -218,7 +220,10 @@ public class RunService implements ReseedHold {
               + " or start with allowUnhealthyBaseline",
           notPresent);
     }
-    Snapshot before = snapshot();
+    long snapshotStart = System.nanoTime();
+    Baseline baseline = baseline();
+    Snapshot before = baseline.snapshot();
+    long snapshotMillis = (System.nanoTime() - snapshotStart) / 1_000_000;
     if (!before.unobserved().isEmpty() && !request.allowUnhealthyBaseline()) {
       throw new PreflightFailed(
           "the agent is blind to " + before.unobserved().keySet() + ": no baseline", List.of());
@@ -242,13 +247,15 @@ public class RunService implements ReseedHold {
     active.put(run.id(), new ActiveRun(run, before, policy.orElse(null)));
     windows.open(run.id(), tool, version, policy.orElse(null), startedAt);
     log.info(
-        "Run {} began: tool {} {} (policy {}, source {}), baseline of {} sentinels",
+        "Run {} began: tool {} {} (policy {}, source {}), baseline of {} sentinels {} in {} ms",
         run.id(),
         tool,
         Escape.logLine(version),
         run.policy() == null ? "none" : run.policy(),
         run.source(),
-        before.objects().size());
+        before.objects().size(),
+        baseline.source(),
+        snapshotMillis);
     return run;
   }
 
@@ -291,12 +298,20 @@ public class RunService implements ReseedHold {
       Instant settleStart = clock.instant();
       Settled settled = settle(quiet);
       Duration waited = Duration.between(settleStart, clock.instant());
+      long judgeStart = System.nanoTime();
       DiffResult diff = Diff.between(run.before(), settled.after(), sentinelKeys());
       Verdict verdict = Evaluator.evaluate(run.policy(), diff, tenantLabels());
-      return store(
-          new Judgement(run.run(), verdict, diff, run.policy(), waited, settled.quiet()),
-          exitCode,
-          cluster);
+      ToolRun judged =
+          store(
+              new Judgement(run.run(), verdict, diff, run.policy(), waited, settled.quiet()),
+              exitCode,
+              cluster);
+      log.info(
+          "Run {}: settled in {} ms, judged and stored in {} ms",
+          id,
+          waited.toMillis(),
+          (System.nanoTime() - judgeStart) / 1_000_000);
+      return judged;
     }
   }
 
@@ -650,9 +665,21 @@ public class RunService implements ReseedHold {
     return print.toString();
   }
 
-  /** A label-selected LIST per kind, then a look without the selector for apparent losses. */
-  private Snapshot snapshot() {
-    return confirmAbsent(listed());
+  /** A run's before snapshot and where it came from, for the log. */
+  private record Baseline(Snapshot snapshot, String source) {}
+
+  /**
+   * The before snapshot: from the informer caches when every sentinel kind is watched now, which is
+   * the view the preflight just judged, so a CI job does not wait for a LIST of every sentinel; a
+   * label-selected LIST per kind when one is not. Either way, a look without the selector for
+   * apparent losses.
+   */
+  private Baseline baseline() {
+    Snapshot watched = observations.watched(sentinels().kinds());
+    if (watched.unobserved().isEmpty()) {
+      return new Baseline(confirmAbsent(watched), "from the informer caches");
+    }
+    return new Baseline(confirmAbsent(listed()), "listed (" + watched.unobserved() + ")");
   }
 
   /**
@@ -660,17 +687,13 @@ public class RunService implements ReseedHold {
    * label stays absent here), without a GET per apparent loss on every settle poll.
    */
   private Snapshot listed() {
-    Set<KindSpec> distinct = new LinkedHashSet<>();
-    for (SentinelFixture s : fixtures.sentinels()) {
-      distinct.add(s.kindSpec());
-    }
-    return inventory.list(List.copyOf(distinct)).snapshot();
+    return inventory.list(sentinels().kinds()).snapshot();
   }
 
   /** Looks again, without the selector, at what the label-selected view does not show. */
   private Snapshot confirmAbsent(Snapshot listed) {
     Map<ResourceKey, KindSpec> absent = new LinkedHashMap<>();
-    for (SentinelFixture s : fixtures.sentinels()) {
+    for (SentinelFixture s : sentinels().fixtures()) {
       if (listed.observes(s.key()) && listed.get(s.key()) == null) {
         absent.put(s.key(), s.kindSpec());
       }
@@ -679,9 +702,33 @@ public class RunService implements ReseedHold {
   }
 
   private Set<ResourceKey> sentinelKeys() {
-    Set<ResourceKey> keys = new TreeSet<>();
-    fixtures.sentinels().forEach(s -> keys.add(s.key()));
-    return keys;
+    return sentinels().keys();
+  }
+
+  /**
+   * The loaded sentinels, their keys in order and their kinds: the fixtures are loaded once at
+   * startup, and building these per call (several times per settle poll) was a visible part of a
+   * gate run's overhead at 10,000 sentinels.
+   */
+  private record Sentinels(
+      List<SentinelFixture> fixtures, Set<ResourceKey> keys, List<KindSpec> kinds) {}
+
+  private Sentinels sentinels() {
+    Sentinels known = sentinels;
+    if (known == null) {
+      List<SentinelFixture> all = fixtures.sentinels();
+      TreeSet<ResourceKey> keys = new TreeSet<>();
+      Set<KindSpec> kinds = new LinkedHashSet<>();
+      for (SentinelFixture s : all) {
+        keys.add(s.key());
+        kinds.add(s.kindSpec());
+      }
+      known =
+          new Sentinels(
+              List.copyOf(all), Collections.unmodifiableSortedSet(keys), List.copyOf(kinds));
+      sentinels = known;
+    }
+    return known;
   }
 
   private List<RunCompleted.TenantRef> touchedTenants(DiffResult diff, ToolPolicy policy) {

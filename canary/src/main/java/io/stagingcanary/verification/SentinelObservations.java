@@ -3,7 +3,10 @@ package io.stagingcanary.verification;
 import io.stagingcanary.cluster.ClusterIdentity;
 import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.diff.SentinelResult;
+import io.stagingcanary.diff.Snapshot;
+import io.stagingcanary.fixtures.KindSpec;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,4 +36,11 @@ public interface SentinelObservations {
 
   /** The cluster the sentinels were seeded on, once seeding completed. */
   Optional<ClusterIdentity> cluster();
+
+  /**
+   * The sentinels of these kinds as the informer caches hold them, without a request to the API
+   * server. A kind whose informer is not synced and watching now, or every kind while the API
+   * server does not answer, is unobserved with the reason.
+   */
+  Snapshot watched(Collection<KindSpec> kinds);
 }

@@ -132,6 +132,28 @@ final class SentinelReader {
     return judge(known, subset, snapshot);
   }
 
+  /** All cached sentinels of these kinds; see {@link SentinelObservations#watched}. */
+  Snapshot watched(Collection<KindSpec> kinds) {
+    List<ObservedState> objects = new ArrayList<>();
+    Set<String> observed = new LinkedHashSet<>();
+    Map<String, String> unobserved = new LinkedHashMap<>();
+    Optional<String> down = liveness.downReason();
+    for (KindSpec kind : kinds) {
+      String kindId = Inventory.kindId(kind);
+      if (down.isPresent()) {
+        unobserved.put(kindId, down.get());
+      } else if (!informers.healthy(kind)) {
+        unobserved.put(kindId, "not watched now (informer not synced or watch not open)");
+      } else {
+        observed.add(kindId);
+        for (GenericKubernetesResource item : informers.cached(kind)) {
+          objects.add(ObjectMaps.observe(item));
+        }
+      }
+    }
+    return Snapshot.of(clock.instant(), objects, observed, unobserved);
+  }
+
   /** The sentinels a re-seed did not re-create, read again (a foreign object is REPLACED). */
   List<SentinelResult> notReseeded(Expectations known, List<SeedOutcome> outcomes) {
     List<ExpectedSentinel> again = new ArrayList<>();

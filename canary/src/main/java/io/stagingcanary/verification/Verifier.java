@@ -5,8 +5,10 @@ import io.stagingcanary.cluster.ClusterIdentity;
 import io.stagingcanary.config.CanaryProperties;
 import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.diff.SentinelResult;
+import io.stagingcanary.diff.Snapshot;
 import io.stagingcanary.diff.StatusType;
 import io.stagingcanary.fixtures.FixtureCatalog;
+import io.stagingcanary.fixtures.KindSpec;
 import io.stagingcanary.incident.Incident;
 import io.stagingcanary.incident.IncidentChangeListener;
 import io.stagingcanary.incident.IncidentEngine;
@@ -225,6 +227,11 @@ public class Verifier
   @Override
   public Optional<ClusterIdentity> cluster() {
     return Optional.ofNullable(cluster);
+  }
+
+  @Override
+  public Snapshot watched(Collection<KindSpec> kinds) {
+    return reader.watched(kinds);
   }
 
   // ---- LostSentinels: the re-seeder's port

@@ -13,14 +13,22 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stagingcanary.diff.Diff;
+import io.stagingcanary.diff.DiffResult;
 import io.stagingcanary.diff.ResourceKey;
+import io.stagingcanary.diff.Snapshot;
 import io.stagingcanary.diff.StatusType;
+import io.stagingcanary.fixtures.FixtureCatalog;
+import io.stagingcanary.fixtures.KindSpec;
+import io.stagingcanary.fixtures.SentinelFixture;
 import io.stagingcanary.gate.GateCommandAccess;
 import io.stagingcanary.incident.ExpectedChanges;
 import io.stagingcanary.incident.Incident;
+import io.stagingcanary.inventory.Inventory;
 import io.stagingcanary.runs.JunitSchema;
 import io.stagingcanary.runs.RunCompleted;
 import io.stagingcanary.runs.ToolRunFailed;
+import io.stagingcanary.verification.SentinelObservations;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -104,6 +112,9 @@ class SandboxGateTest {
   @Autowired KubernetesClient client;
   @Autowired List<ExpectedChanges> expectedChanges;
   @Autowired RecordRunEvents events;
+  @Autowired SentinelObservations observations;
+  @Autowired Inventory inventory;
+  @Autowired FixtureCatalog fixtures;
 
   record Gate(int exit, String out, String err) {}
 
@@ -670,5 +681,42 @@ class SandboxGateTest {
         .map(e -> e.reason(item, at))
         .flatMap(java.util.Optional::stream)
         .findFirst();
+  }
+
+  /**
+   * A run's baseline comes from the informer caches, its after snapshot from a LIST: on a quiet
+   * cluster the two hold the same objects at the same versions and their diff is empty. (They are
+   * not equal field for field on the sandbox: its watch events leave out empty lists, such as a
+   * ClusterRole's {@code rules: []}, which a LIST sends.)
+   */
+  @Test
+  @Order(20)
+  void aBaselineFromTheCachesAndAListedAfterSnapshotOfAQuietClusterDiffEmpty() {
+    awaitHealthy();
+    List<KindSpec> kinds =
+        fixtures.sentinels().stream().map(SentinelFixture::kindSpec).distinct().toList();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              Snapshot watched = observations.watched(kinds);
+              Snapshot listed = inventory.list(kinds).snapshot();
+              assertThat(watched.unobserved()).isEmpty();
+              assertThat(watched.observedKinds()).isEqualTo(listed.observedKinds());
+              assertThat(watched.objects().keySet())
+                  .isNotEmpty()
+                  .containsExactlyElementsOf(listed.objects().keySet());
+              watched
+                  .objects()
+                  .forEach(
+                      (key, state) -> {
+                        assertThat(state.uid()).isEqualTo(listed.get(key).uid());
+                        assertThat(state.resourceVersion())
+                            .isEqualTo(listed.get(key).resourceVersion());
+                      });
+              DiffResult diff = Diff.between(watched, listed, watched.objects().keySet());
+              assertThat(diff.changes()).isEmpty();
+              assertThat(diff.findings()).isEmpty();
+            });
   }
 }

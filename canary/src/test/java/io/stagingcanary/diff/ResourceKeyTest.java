@@ -2,9 +2,13 @@ package io.stagingcanary.diff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -48,5 +52,25 @@ class ResourceKeyTest {
     assertThat(configMap("a", "b"))
         .isEqualTo(configMap("a", "b"))
         .hasSameHashCodeAs(configMap("a", "b"));
+  }
+
+  @Test
+  void ordersByKindNamespaceNameThenApiVersionClusterScopedFirst() {
+    ResourceKey namespace = ResourceKey.clusterScoped("v1", "Namespace", "b");
+    ResourceKey clusterConfig = ResourceKey.clusterScoped("v1", "ConfigMap", "z");
+    ResourceKey a1 = configMap("a", "1");
+    ResourceKey a2 = configMap("a", "2");
+    ResourceKey b1 = configMap("b", "1");
+    ResourceKey a1Other = ResourceKey.namespaced("other/v1", "ConfigMap", "a", "1");
+    ResourceKey a1Later = ResourceKey.namespaced("v2", "ConfigMap", "a", "1");
+
+    List<ResourceKey> keys =
+        new ArrayList<>(List.of(namespace, b1, a1Later, a2, clusterConfig, a1, a1Other));
+    Collections.shuffle(keys, new Random(7));
+    keys.sort(null);
+
+    assertThat(keys).containsExactly(clusterConfig, a1Other, a1, a1Later, a2, b1, namespace);
+    assertThat(a1.compareTo(configMap("a", "1"))).isZero();
+    assertThat(new ResourceKey("v1", "ConfigMap", "", "z").compareTo(clusterConfig)).isZero();
   }
 }
