@@ -472,21 +472,16 @@ public class RunService implements ReseedHold {
             completedAt,
             took,
             touchedTenants(diff, judgement.policy())));
-    reseedBait(run);
+    reseedBait();
     return toStore;
   }
 
-  /** Re-creates what the run removed as expected, now that its verdict is stored. */
-  private void reseedBait(ToolRun run) {
-    if (!leadership.isLeader()) {
-      return;
-    }
-    try {
-      reseeder.reseedOpenIncidentsNow();
-    } catch (RuntimeException e) {
-      log.warn(
-          "Run {}: re-seeding after the verdict failed, will retry: {}", run.id(), e.getMessage());
-    }
+  /**
+   * Re-creates what the run removed as expected, now that its verdict is stored: soon, on the
+   * observing thread; the verdict is not held up by it.
+   */
+  private void reseedBait() {
+    reseeder.reseedOpenIncidentsSoon();
   }
 
   /** Re-seeding waits while a run is in progress (up to {@code canary.runs.max-duration}). */

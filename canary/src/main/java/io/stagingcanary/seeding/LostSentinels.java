@@ -21,6 +21,12 @@ public interface LostSentinels {
    */
   <T> T onStateThread(Callable<T> work);
 
+  /**
+   * Runs {@code work} on that thread soon, without waiting for it; a failure is logged there, and
+   * what it was to re-seed is tried again after the next full verification.
+   */
+  void onStateThreadSoon(Runnable work);
+
   /** The cluster the sentinels were seeded on, once it is known. */
   Optional<ClusterIdentity> cluster();
 

@@ -82,17 +82,15 @@ public class Reseeder {
         });
   }
 
-  /** Re-creates the lost sentinels of open incidents now (e.g. when a tool run's hold ended). */
-  public void reseedOpenIncidentsNow() {
-    if (!leadership.isLeader()) {
-      return;
+  /**
+   * Re-seeds what open incidents lost (see {@link #reseedOpenIncidents()}) soon, on the observing
+   * component's thread, without waiting: a run's verdict is not held up by that thread, which may
+   * be merging a full verification.
+   */
+  public void reseedOpenIncidentsSoon() {
+    if (leadership.isLeader()) {
+      lostSentinels().onStateThreadSoon(this::reseedOpenIncidents);
     }
-    LostSentinels sentinels = lostSentinels();
-    sentinels.onStateThread(
-        () -> {
-          reseedOpenIncidents();
-          return null;
-        });
   }
 
   /**

@@ -242,6 +242,11 @@ public class Verifier
   }
 
   @Override
+  public void onStateThreadSoon(Runnable work) {
+    threads.stateSoon(work);
+  }
+
+  @Override
   public boolean missingNow(ResourceKey key) {
     SentinelResult now = results.get(key);
     return now != null && now.type() == StatusType.MISSING;

@@ -139,12 +139,15 @@ class ReseederTest {
     Reseeder reseeder = reseeder("after-incident");
 
     reseeder.onSealed(new IncidentSealed(incident));
-    reseeder.reseedOpenIncidentsNow();
+    reseeder.reseedOpenIncidentsSoon();
+    observed.runSoon();
     assertThat(liveSettings()).as("held").isNull();
     assertThat(observed.reseededKeys).isEmpty();
 
     hold.set(null);
-    reseeder.reseedOpenIncidentsNow();
+    reseeder.reseedOpenIncidentsSoon();
+    assertThat(liveSettings()).as("not before the observing thread gets to it").isNull();
+    observed.runSoon();
 
     assertThat(liveSettings()).isNotNull();
     assertThat(observed.reseededKeys).containsExactly(settings.key());
@@ -156,7 +159,8 @@ class ReseederTest {
     Reseeder reseeder = reseeder("manual");
 
     reseeder.onSealed(new IncidentSealed(incident));
-    reseeder.reseedOpenIncidentsNow();
+    reseeder.reseedOpenIncidentsSoon();
+    observed.runSoon();
     assertThat(liveSettings()).isNull();
 
     List<SeedOutcome> outcomes = reseeder.reseed(incident.id());
@@ -280,6 +284,21 @@ class ReseederTest {
       } catch (Exception e) {
         throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
       }
+    }
+
+    /** What was handed to the state thread to run soon, not yet run. */
+    final List<Runnable> soon = new ArrayList<>();
+
+    @Override
+    public void onStateThreadSoon(Runnable work) {
+      soon.add(work);
+    }
+
+    /** The state thread gets to what it was handed. */
+    void runSoon() {
+      List<Runnable> now = List.copyOf(soon);
+      soon.clear();
+      now.forEach(Runnable::run);
     }
 
     @Override
