@@ -31,7 +31,8 @@ public final class Diff {
   /**
    * Judges sentinels in {@code after} against their {@code before} state (for the CI gate around an
    * ops-tool run). Set and tenant come from the baseline's labels; sentinels absent from the
-   * baseline are not judged but reported as {@link Finding.NotAtBaseline}.
+   * baseline are not judged but reported as {@link Finding.NotAtBaseline}. A sentinel at the same
+   * uid and resourceVersion on both sides is unchanged without a field-by-field comparison.
    */
   public static DiffResult between(Snapshot before, Snapshot after, Set<ResourceKey> sentinels) {
     List<SentinelResult> results = new ArrayList<>();
@@ -47,12 +48,28 @@ public final class Diff {
         findings.add(new Finding.NotAtBaseline(key));
         continue;
       }
-      SentinelStatus status = judge(baseline, after.get(key), after);
+      ObservedState now = after.get(key);
+      SentinelStatus status =
+          sameVersion(baseline, now) && after.observes(key)
+              ? new SentinelStatus.Present()
+              : judge(baseline, now, after);
       results.add(
           new SentinelResult(key, baseline.label(SET_LABEL), baseline.label(TENANT_LABEL), status));
     }
     findings.addAll(Ownership.orphans(results));
     return new DiffResult(results, findings);
+  }
+
+  /**
+   * The API server changes an object's resourceVersion on every write: the same uid at the same
+   * version is the same object, nothing to compare (10,000 unchanged sentinels around a run).
+   */
+  private static boolean sameVersion(ObservedState before, ObservedState after) {
+    return after != null
+        && before.resourceVersion() != null
+        && before.uid() != null
+        && before.resourceVersion().equals(after.resourceVersion())
+        && before.uid().equals(after.uid());
   }
 
   private static SentinelStatus judge(

@@ -6,7 +6,8 @@ import java.util.Map;
  * The normalised state of one object: identity, labels, annotations and content (the object without
  * metadata and status), plus the few status fields the diff judges for PVCs.
  *
- * @param resourceVersion kept for information, never compared
+ * @param resourceVersion never compared field by field; {@link Diff#between} takes the same uid at
+ *     the same version as the same object
  * @param deletionTimestamp null unless the object is terminating
  * @param phase PVC status.phase, null for other kinds
  * @param volumeName PVC spec.volumeName, null for other kinds or when unbound

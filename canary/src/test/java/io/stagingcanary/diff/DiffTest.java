@@ -102,6 +102,42 @@ class DiffTest {
   }
 
   @Test
+  void betweenComparesFieldsOnlyWhenTheServersVersionOrUidMoved() {
+    String cm =
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: settings, namespace: n, uid: %s, resourceVersion: '%s'}
+        data: {mode: %s}
+        """;
+    ObservedState before = observe(cm.formatted("u-1", "7", "strict"));
+    Set<ResourceKey> keys = Set.of(before.key());
+    // A cached and a listed copy of one version may differ in form (an empty list left out of a
+    // watch event): one version is one object.
+    assertThat(
+            only(
+                Diff.between(
+                    snapshot(List.of(before)),
+                    snapshot(List.of(observe(cm.formatted("u-1", "7", "lax")))),
+                    keys)))
+        .isInstanceOf(SentinelStatus.Present.class);
+    assertThat(
+            only(
+                Diff.between(
+                    snapshot(List.of(before)),
+                    snapshot(List.of(observe(cm.formatted("u-1", "8", "lax")))),
+                    keys)))
+        .isInstanceOf(SentinelStatus.Modified.class);
+    assertThat(
+            only(
+                Diff.between(
+                    snapshot(List.of(before)),
+                    snapshot(List.of(observe(cm.formatted("u-2", "7", "strict")))),
+                    keys)))
+        .isInstanceOf(SentinelStatus.Replaced.class);
+  }
+
+  @Test
   void betweenReportsOnlyDegradationThatIsNewSinceTheBaseline() {
     String pvc =
         """
