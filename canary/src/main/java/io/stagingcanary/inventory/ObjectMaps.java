@@ -21,6 +21,15 @@ public final class ObjectMaps {
     return Serialization.unmarshal(json, Map.class);
   }
 
+  /**
+   * The object without what the diff never reads ({@link Normalizer#retained}): what an informer
+   * cache keeps, so that {@link #observe} of it judges exactly as of the whole object.
+   */
+  public static GenericKubernetesResource retained(GenericKubernetesResource resource) {
+    return Serialization.jsonMapper()
+        .convertValue(Normalizer.retained(toMap(resource)), GenericKubernetesResource.class);
+  }
+
   public static ObservedState observe(GenericKubernetesResource resource) {
     return Normalizer.observe(toMap(resource));
   }
