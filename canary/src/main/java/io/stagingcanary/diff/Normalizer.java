@@ -10,6 +10,20 @@ public final class Normalizer {
 
   private static final String PVC = "PersistentVolumeClaim";
 
+  /**
+   * The metadata fields {@link #observe} reads; {@link #retained} keeps these and no other (the
+   * managedFields, ownerReferences, finalizers and timestamps of a cached object are dropped).
+   */
+  static final List<String> READ_METADATA =
+      List.of(
+          "name",
+          "namespace",
+          "uid",
+          "resourceVersion",
+          "labels",
+          "annotations",
+          "deletionTimestamp");
+
   private Normalizer() {}
 
   /** Normalises one live object; throws IllegalArgumentException without apiVersion/kind/name. */
@@ -39,6 +53,69 @@ public final class Normalizer {
         pvc ? Values.string(object, "status", "phase") : null,
         pvc ? Values.string(object, "spec", "volumeName") : null,
         pvc ? Values.string(object, "status", "capacity", "storage") : null);
+  }
+
+  /**
+   * What a cache must keep of a live object for the diff: the same tree without what {@link
+   * #observe} never reads (metadata other than {@link #READ_METADATA}, annotations in {@link
+   * VolatileFields}, status other than a PVC's phase and capacity), so that {@code
+   * observe(retained(o))} equals {@code observe(o)}. Content (every other top-level field, Secret
+   * and ConfigMap data included) is kept as it is: the diff compares and reports its values.
+   */
+  public static Map<String, Object> retained(Map<String, Object> object) {
+    Map<String, Object> kept = new LinkedHashMap<>();
+    boolean pvc = PVC.equals(Values.string(object, "kind"));
+    for (Map.Entry<String, Object> e : object.entrySet()) {
+      switch (e.getKey()) {
+        case "metadata" -> {
+          if (e.getValue() instanceof Map<?, ?> metadata) {
+            kept.put("metadata", retainedMetadata(metadata));
+          }
+        }
+        case "status" -> {
+          if (pvc && e.getValue() instanceof Map<?, ?> status) {
+            kept.put("status", retainedPvcStatus(status));
+          }
+        }
+        default -> kept.put(e.getKey(), e.getValue());
+      }
+    }
+    return kept;
+  }
+
+  private static Map<String, Object> retainedMetadata(Map<?, ?> metadata) {
+    Map<String, Object> kept = new LinkedHashMap<>();
+    for (String field : READ_METADATA) {
+      Object value = metadata.get(field);
+      if (value == null) {
+        continue;
+      }
+      if (field.equals("annotations") && value instanceof Map<?, ?> annotations) {
+        Map<String, Object> compared = new LinkedHashMap<>();
+        annotations.forEach(
+            (k, v) -> {
+              if (!VolatileFields.isVolatileAnnotation(String.valueOf(k))) {
+                compared.put(String.valueOf(k), v);
+              }
+            });
+        kept.put(field, compared);
+      } else {
+        kept.put(field, value);
+      }
+    }
+    return kept;
+  }
+
+  private static Map<String, Object> retainedPvcStatus(Map<?, ?> status) {
+    Map<String, Object> kept = new LinkedHashMap<>();
+    if (status.get("phase") != null) {
+      kept.put("phase", status.get("phase"));
+    }
+    Object storage = Values.at(status, "capacity", "storage");
+    if (storage != null) {
+      kept.put("capacity", Map.of("storage", storage));
+    }
+    return kept;
   }
 
   /** The identity of an object tree. */

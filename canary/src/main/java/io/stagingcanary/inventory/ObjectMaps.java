@@ -25,6 +25,15 @@ public final class ObjectMaps {
   }
 
   /**
+   * The object without what the diff never reads ({@link Normalizer#retained}): what an informer
+   * cache keeps, so that {@link #observe} of it judges exactly as of the whole object.
+   */
+  public static GenericKubernetesResource retained(GenericKubernetesResource resource) {
+    return Serialization.jsonMapper()
+        .convertValue(Normalizer.retained(toMap(resource)), GenericKubernetesResource.class);
+  }
+
+  /**
    * The object as the diff core sees it. Reads only what {@link Normalizer} keeps of the metadata
    * and takes the rest of the object as it came off the wire, instead of a Jackson round trip of
    * the whole object ({@link #toMap}, managed fields included): a snapshot of 10,000 sentinels

@@ -20,18 +20,29 @@ import java.util.Set;
 /**
  * What the ledger says was seeded, for the sentinels of the fixtures. An immutable value replaced
  * whole, so that a full verification can read it off the state thread.
+ *
+ * @param seeded per sentinel, the uid and fingerprint of the ledger entry its expectation was
+ *     parsed from (not the whole entry: its manifest JSON would be a second copy of the
+ *     expectation, per sentinel)
  */
 record Expectations(
     Map<ResourceKey, SentinelFixture> fixtures,
     Map<ResourceKey, ExpectedSentinel> expected,
-    Map<ResourceKey, LedgerEntry> entries) {
+    Map<ResourceKey, Seeded> seeded) {
+
+  /** What identifies the ledger entry an expectation was parsed from. */
+  record Seeded(String uid, String fingerprint) {
+    static Seeded of(LedgerEntry entry) {
+      return new Seeded(entry.uid(), entry.fingerprint());
+    }
+  }
 
   static final Expectations NONE = new Expectations(Map.of(), Map.of(), Map.of());
 
   Expectations withFixtures(Collection<SentinelFixture> sentinels) {
     Map<ResourceKey, SentinelFixture> byKey = new LinkedHashMap<>();
     sentinels.forEach(s -> byKey.put(s.key(), s));
-    return new Expectations(Collections.unmodifiableMap(byKey), expected, entries);
+    return new Expectations(Collections.unmodifiableMap(byKey), expected, seeded);
   }
 
   /**
@@ -39,40 +50,39 @@ record Expectations(
    */
   Expectations loaded(Ledger ledger, String clusterId) {
     Map<ResourceKey, ExpectedSentinel> next = new LinkedHashMap<>();
-    Map<ResourceKey, LedgerEntry> nextEntries = new HashMap<>();
+    Map<ResourceKey, Seeded> nextSeeded = new HashMap<>();
     for (LedgerEntry entry : ledger.findAll(clusterId)) {
-      if (!fixtures.containsKey(entry.key())) {
+      SentinelFixture fixture = fixtures.get(entry.key());
+      if (fixture == null) {
         continue;
       }
       ExpectedSentinel known = expected.get(entry.key());
-      LedgerEntry previous = entries.get(entry.key());
-      boolean unchanged =
-          known != null
-              && previous != null
-              && previous.uid().equals(entry.uid())
-              && previous.fingerprint().equals(entry.fingerprint());
-      next.put(entry.key(), unchanged ? known : expectedOf(entry));
-      nextEntries.put(entry.key(), entry);
+      Seeded previous = seeded.get(entry.key());
+      Seeded now = Seeded.of(entry);
+      boolean unchanged = known != null && now.equals(previous);
+      next.put(fixture.key(), unchanged ? known : expectedOf(fixture, entry));
+      nextSeeded.put(fixture.key(), unchanged ? previous : now);
     }
     return new Expectations(
-        fixtures, Collections.unmodifiableMap(next), Collections.unmodifiableMap(nextEntries));
+        fixtures, Collections.unmodifiableMap(next), Collections.unmodifiableMap(nextSeeded));
   }
 
   /** Re-reads only these sentinels' ledger entries (after a re-seed gave them new uids). */
   Expectations reloaded(Ledger ledger, String clusterId, Collection<ResourceKey> keys) {
     Map<ResourceKey, ExpectedSentinel> next = new LinkedHashMap<>(expected);
-    Map<ResourceKey, LedgerEntry> nextEntries = new HashMap<>(entries);
+    Map<ResourceKey, Seeded> nextSeeded = new HashMap<>(seeded);
     for (ResourceKey key : keys) {
+      SentinelFixture fixture = fixtures.get(key);
       ledger
           .find(clusterId, key)
           .ifPresent(
               entry -> {
-                next.put(key, expectedOf(entry));
-                nextEntries.put(key, entry);
+                next.put(key, expectedOf(fixture, entry));
+                nextSeeded.put(key, Seeded.of(entry));
               });
     }
     return new Expectations(
-        fixtures, Collections.unmodifiableMap(next), Collections.unmodifiableMap(nextEntries));
+        fixtures, Collections.unmodifiableMap(next), Collections.unmodifiableMap(nextSeeded));
   }
 
   /** The kinds of the fixtures' sentinels, in fixture order. */
@@ -96,11 +106,19 @@ record Expectations(
     return absent;
   }
 
-  private static ExpectedSentinel expectedOf(LedgerEntry entry) {
+  /**
+   * The expectation of a ledger entry; identity, set and tenant are the fixture's own instances
+   * when they are equal (one copy per sentinel, not one per ledger read).
+   */
+  private static ExpectedSentinel expectedOf(SentinelFixture fixture, LedgerEntry entry) {
+    boolean same =
+        fixture != null
+            && fixture.set().equals(entry.set())
+            && fixture.tenant().equals(entry.tenant());
     return new ExpectedSentinel(
-        entry.key(),
-        entry.set(),
-        entry.tenant(),
+        fixture != null ? fixture.key() : entry.key(),
+        same ? fixture.set() : entry.set(),
+        same ? fixture.tenant() : entry.tenant(),
         entry.uid(),
         ObjectMaps.fromJson(entry.manifestJson()));
   }

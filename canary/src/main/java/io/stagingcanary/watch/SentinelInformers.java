@@ -82,6 +82,9 @@ public class SentinelInformers implements AutoCloseable {
             ? resources.inAnyNamespace().withLabel(SentinelLabels.SENTINEL, "true")
             : resources.withLabel(SentinelLabels.SENTINEL, "true");
     SharedIndexInformer<GenericKubernetesResource> informer = selected.runnableInformer(0);
+    // Cache only what the diff reads: whole objects (managedFields above all) cost memory per
+    // sentinel and are never compared.
+    informer.itemStore(new RetainedItemStore());
     informer.addEventHandler(new Handler(kind, trigger));
     informer.exceptionHandler(
         (started, error) -> {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The packaged agent running as its own JVM on loopback, and its HTTP API. */
@@ -40,12 +41,14 @@ final class AgentProcess implements AutoCloseable {
    * Starts the agent on its default profile against the cluster of {@code kubeconfig}, with the
    * benchmark's fixtures, loopback HTTP on {@code httpPort}, a generated API token, and {@code
    * extraArgs} (Spring Boot {@code --name=value} arguments). Its output goes to {@code logName} in
-   * {@code workDir}; the data directory (the H2 ledger) is {@code workDir/data}, so a second start
-   * with the same directory finds its ledger and sentinels.
+   * {@code workDir}, with {@code env} added to its environment; the data directory (the H2 ledger)
+   * is {@code workDir/data}, so a second start with the same directory finds its ledger and
+   * sentinels.
    */
   static AgentProcess start(
       Path jar,
       List<String> jvmArgs,
+      Map<String, String> env,
       Path workDir,
       Path fixturesRoot,
       int httpPort,
@@ -77,6 +80,8 @@ final class AgentProcess implements AutoCloseable {
     builder.environment().put("CANARY_API_TOKEN", token);
     // The options under test are given explicitly; none may leak in from this environment.
     builder.environment().remove("JAVA_TOOL_OPTIONS");
+    BenchSettings.MEMORY_ENV.forEach(builder.environment()::remove);
+    builder.environment().putAll(env);
     return new AgentProcess(builder.start(), log, dataDir, httpPort, token);
   }
 

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,6 +18,9 @@ import java.util.regex.Pattern;
  * @param sizes sentinel counts to run, in order ({@code bench.sizes}, else {@code bench.sentinels})
  * @param agentJvmArgs the agent's JVM options: by default those the Deployment in {@code deploy/}
  *     sets ({@code JAVA_TOOL_OPTIONS}), {@code none} for JVM defaults, or the options given
+ * @param agentEnv environment variables of the agent's process that shape its memory ({@link
+ *     #MEMORY_ENV}): by default, with the deployed JVM options, those the Deployment sets; {@code
+ *     bench.agent-env} (e.g. {@code MALLOC_ARENA_MAX=2}, or {@code none}) overrides them
  * @param agentArgs further {@code --name=value} arguments for the agent ({@code bench.agent-args})
  */
 record BenchSettings(
@@ -30,6 +35,7 @@ record BenchSettings(
     String reseed,
     List<String> agentJvmArgs,
     String agentJvmArgsSource,
+    Map<String, String> agentEnv,
     List<String> agentArgs,
     Path jar,
     Path markdown,
@@ -38,6 +44,9 @@ record BenchSettings(
     boolean keep) {
 
   static final Path DEPLOYMENT = Path.of("deploy", "base", "deployment.yaml");
+
+  /** Environment variables of the Deployment that the benchmark gives the agent too. */
+  static final List<String> MEMORY_ENV = List.of("MALLOC_ARENA_MAX");
 
   private static final Pattern TOOL_OPTIONS =
       Pattern.compile("- name: JAVA_TOOL_OPTIONS\\s*\\n\\s*value:\\s*\"?([^\"\\n]+)\"?");
@@ -59,6 +68,22 @@ record BenchSettings(
       jvmArgs = split(jvm);
       source = "given with `bench.agent-jvm-args`";
     }
+    String env = System.getProperty("bench.agent-env", "").strip();
+    Map<String, String> agentEnv = new LinkedHashMap<>();
+    if (env.isEmpty()) {
+      if (jvm.isEmpty() || jvm.equals("deploy")) {
+        agentEnv.putAll(deployedMemoryEnv(DEPLOYMENT));
+      }
+    } else if (!env.equals("none")) {
+      for (String pair : split(env.replace(',', ' '))) {
+        String[] nameValue = pair.split("=", 2);
+        if (nameValue.length != 2 || !MEMORY_ENV.contains(nameValue[0])) {
+          throw new IllegalArgumentException(
+              "bench.agent-env takes NAME=value of " + MEMORY_ENV + ", got " + pair);
+        }
+        agentEnv.put(nameValue[0], nameValue[1]);
+      }
+    }
     return new BenchSettings(
         split(System.getProperty("bench.targets", "sandbox,real").replace(',', ' ')),
         split((sizes.isBlank() ? sentinels : sizes).replace(',', ' ')).stream()
@@ -73,6 +98,7 @@ record BenchSettings(
         System.getProperty("bench.reseed", "after-incident"),
         jvmArgs,
         source,
+        Map.copyOf(agentEnv),
         split(System.getProperty("bench.agent-args", "")),
         Path.of(System.getProperty("bench.jar", "canary/target/canary.jar")),
         markdown,
@@ -89,6 +115,28 @@ record BenchSettings(
         throw new IllegalStateException("no JAVA_TOOL_OPTIONS value in " + deployment);
       }
       return matcher.group(1).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + deployment, e);
+    }
+  }
+
+  /** The values the Deployment sets for the variables of {@link #MEMORY_ENV}, if any. */
+  static Map<String, String> deployedMemoryEnv(Path deployment) {
+    try {
+      String yaml = Files.readString(deployment);
+      Map<String, String> env = new LinkedHashMap<>();
+      for (String name : MEMORY_ENV) {
+        Matcher matcher =
+            Pattern.compile(
+                    "- name: "
+                        + Pattern.quote(name)
+                        + "\\s*\\n\\s*value:\\s*[\"']?([^\"'\\n]+)[\"']?")
+                .matcher(yaml);
+        if (matcher.find()) {
+          env.put(name, matcher.group(1).strip());
+        }
+      }
+      return env;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + deployment, e);
     }

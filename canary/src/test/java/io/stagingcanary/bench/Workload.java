@@ -87,6 +87,7 @@ final class Workload {
           AgentProcess.start(
               settings.jar(),
               settings.agentJvmArgs(),
+              settings.agentEnv(),
               work,
               fixturesRoot,
               httpPort,
@@ -113,6 +114,7 @@ final class Workload {
             AgentProcess.start(
                 settings.jar(),
                 settings.agentJvmArgs(),
+                settings.agentEnv(),
                 work,
                 fixturesRoot,
                 httpPort,
@@ -157,14 +159,22 @@ final class Workload {
             "%s. N = %,d sentinels (%d tenants: a Namespace each, then ConfigMaps 60%%, Secrets 30%%,"
                 + " ServiceAccounts 10%%), %d single deletions with `canary.incidents.group-window=0s`,"
                 + " `canary.reseed.mode=%s`, the generic webhook channel pointed at a WireMock"
-                + " receiver, agent JVM options `%s` (%s).",
+                + " receiver, agent JVM options `%s` (%s)%s.",
             cluster.describe(),
             fixtures.total(),
             fixtures.tenants(),
             Math.min(settings.deletions(), fixtures.configMaps().size()),
             settings.reseed(),
             String.join(" ", settings.agentJvmArgs()),
-            settings.agentJvmArgsSource())
+            settings.agentJvmArgsSource(),
+            settings.agentEnv().isEmpty()
+                ? ""
+                : ", agent environment `"
+                    + settings.agentEnv().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .sorted()
+                        .collect(java.util.stream.Collectors.joining(" "))
+                    + "`")
         + (settings.agentArgs().isEmpty()
             ? ""
             : " Further agent arguments: `" + String.join(" ", settings.agentArgs()) + "`.");

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /** Loads the golden case folders under {@code src/test/resources/diff/<case>/}. */
@@ -48,7 +49,13 @@ final class GoldenCases {
 
   /** Runs the case: ledger mode when ledger.yaml exists, two-snapshot mode otherwise. */
   static DiffResult run(Path dir, boolean shuffled) throws IOException {
-    List<Map<String, Object>> after = items(dir.resolve("after.yaml"));
+    return run(dir, shuffled, UnaryOperator.identity());
+  }
+
+  /** Runs the case with every live object (before and after) passed through {@code live} first. */
+  static DiffResult run(Path dir, boolean shuffled, UnaryOperator<Map<String, Object>> live)
+      throws IOException {
+    List<Map<String, Object>> after = items(dir.resolve("after.yaml")).stream().map(live).toList();
     Map<String, String> blind =
         Files.exists(dir.resolve("unobserved.yaml"))
             ? read(dir.resolve("unobserved.yaml"))
@@ -71,7 +78,8 @@ final class GoldenCases {
       ledger.forEach(s -> kinds.add(Snapshot.kindOf(s.key())));
       return Diff.compare(shuffled ? reversed(ledger) : ledger, snapshot(after, kinds, blind));
     }
-    List<Map<String, Object>> before = items(dir.resolve("before.yaml"));
+    List<Map<String, Object>> before =
+        items(dir.resolve("before.yaml")).stream().map(live).toList();
     Set<ResourceKey> sentinels = new TreeSet<>();
     Set<String> kinds = new TreeSet<>();
     for (Map<String, Object> o : concat(before, after)) {
@@ -94,7 +102,7 @@ final class GoldenCases {
     return Snapshot.of(TAKEN_AT, states, kinds, blind);
   }
 
-  private static List<Map<String, Object>> items(Path file) throws IOException {
+  static List<Map<String, Object>> items(Path file) throws IOException {
     Map<String, Object> list = read(file);
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> items = (List<Map<String, Object>>) list.get("items");
