@@ -40,6 +40,9 @@ final class Sight {
 
   private static final Logger log = LoggerFactory.getLogger(Sight.class);
 
+  /** How long a large loss waits for an identity that cannot be read before it is reported. */
+  private static final Duration UNREADABLE_HOLD = Duration.ofSeconds(60);
+
   /** How long a re-checked cluster identity is taken as current during a burst of losses. */
   static final Duration IDENTITY_CONFIRMED_FOR = Duration.ofSeconds(5);
 
@@ -81,6 +84,9 @@ final class Sight {
 
   /** When the identity was last read and found unchanged before a large loss. */
   private Instant identityConfirmedAt;
+
+  /** Since when the identity could not be read before a large loss (null: it could). */
+  private Instant identityUnreadableSince;
 
   Sight(
       CanaryProperties properties,
@@ -252,7 +258,40 @@ final class Sight {
         && now.isBefore(identityConfirmedAt.plus(IDENTITY_CONFIRMED_FOR))) {
       return false;
     }
-    boolean changed = identityChanged(cluster);
+    if (replacedBy != null) {
+      return true;
+    }
+    if (!properties.incidents().reportEnvironmentReset()) {
+      return false;
+    }
+    ClusterIdentity current;
+    try {
+      current = identities.current();
+    } catch (RuntimeException e) {
+      // A restarted API server answers before it has made kube-system again (a rebuilt cluster):
+      // the loss waits for the answer, at most UNREADABLE_HOLD, then is reported.
+      if (identityUnreadableSince == null) {
+        identityUnreadableSince = now;
+      }
+      if (now.isBefore(identityUnreadableSince.plus(UNREADABLE_HOLD))) {
+        log.warn(
+            "Cluster {}: a loss of {} of {} sentinels waits until its identity can be read: {}",
+            cluster.name(),
+            lost,
+            expected,
+            e.getMessage());
+        return true;
+      }
+      log.warn(
+          "Cluster {}: identity unreadable for {}: the loss of {} sentinels is reported: {}",
+          cluster.name(),
+          UNREADABLE_HOLD,
+          lost,
+          e.getMessage());
+      return false;
+    }
+    identityUnreadableSince = null;
+    boolean changed = replacedWith(cluster, current);
     identityConfirmedAt = changed ? null : now;
     return changed;
   }
@@ -276,6 +315,11 @@ final class Sight {
       log.warn("Cannot re-check the identity of cluster {}: {}", cluster.name(), e.getMessage());
       return false;
     }
+    return replacedWith(cluster, now);
+  }
+
+  /** Whether {@code now} is another cluster than the agent's; hands it to seeding if so. */
+  private boolean replacedWith(ClusterIdentity cluster, ClusterIdentity now) {
     if (now.id().equals(cluster.id())) {
       return false;
     }

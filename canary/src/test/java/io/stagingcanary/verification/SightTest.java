@@ -45,6 +45,8 @@ class SightTest {
 
   final MutableClock clock = new MutableClock(T0);
   final AtomicReference<String> clusterId = new AtomicReference<>("c-1");
+  final java.util.concurrent.atomic.AtomicBoolean identityUnreadable =
+      new java.util.concurrent.atomic.AtomicBoolean();
   final AtomicInteger identityReads = new AtomicInteger();
   final List<Object> published = new CopyOnWriteArrayList<>();
   final SightProperties properties = SightProperties.defaults();
@@ -73,6 +75,9 @@ class SightTest {
         (ClusterIdOverride)
             () -> {
               identityReads.incrementAndGet();
+              if (identityUnreadable.get()) {
+                throw new IllegalStateException("no kube-system namespace to identify it by");
+              }
               return clusterId.get();
             });
     ClusterIdentities identities =
@@ -177,6 +182,32 @@ class SightTest {
     clock.advance(Duration.ofSeconds(2));
     assertThat(sight.replacedBeforeLargeLoss(cluster, 9, 10)).isFalse();
     assertThat(identityReads).hasValue(2);
+  }
+
+  @Test
+  void aLargeLossWaitsForAnIdentityThatCannotBeReadThenIsReported() {
+    identityUnreadable.set(true);
+    assertThat(sight.replacedBeforeLargeLoss(cluster, 10, 10))
+        .as("a restarted API server without kube-system yet: not reported")
+        .isTrue();
+    assertThat(sight.replaced()).isFalse();
+
+    clock.advance(Duration.ofSeconds(30));
+    identityUnreadable.set(false);
+    clusterId.set("c-2");
+    assertThat(sight.replacedBeforeLargeLoss(cluster, 10, 10)).isTrue();
+    assertThat(sight.replaced()).as("the rebuilt cluster, once readable").isTrue();
+  }
+
+  @Test
+  void aLargeLossIsReportedWhenTheIdentityStaysUnreadable() {
+    identityUnreadable.set(true);
+    assertThat(sight.replacedBeforeLargeLoss(cluster, 10, 10)).isTrue();
+    clock.advance(Duration.ofSeconds(61));
+    assertThat(sight.replacedBeforeLargeLoss(cluster, 10, 10))
+        .as("no missed loss: after a minute it is reported")
+        .isFalse();
+    assertThat(sight.replaced()).isFalse();
   }
 
   @Test
