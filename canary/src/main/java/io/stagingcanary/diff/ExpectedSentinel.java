@@ -17,7 +17,7 @@ public record ExpectedSentinel(
 
   public ExpectedSentinel {
     Objects.requireNonNull(key, "key");
-    manifest = Values.frozenMap(manifest);
+    manifest = FrozenTrees.map(manifest);
   }
 
   /** A sentinel whose key is read from the manifest itself. */

@@ -1,6 +1,7 @@
 package io.stagingcanary.verification;
 
 import io.stagingcanary.diff.ExpectedSentinel;
+import io.stagingcanary.diff.FrozenTrees;
 import io.stagingcanary.diff.ResourceKey;
 import io.stagingcanary.diff.Snapshot;
 import io.stagingcanary.fixtures.KindSpec;
@@ -107,8 +108,8 @@ record Expectations(
   }
 
   /**
-   * The expectation of a ledger entry; identity, set and tenant are the fixture's own instances
-   * when they are equal (one copy per sentinel, not one per ledger read).
+   * The expectation of a ledger entry; identity, set, tenant and every part of the manifest that
+   * equals the fixture's are the fixture's own instances (one copy per sentinel, not two).
    */
   private static ExpectedSentinel expectedOf(SentinelFixture fixture, LedgerEntry entry) {
     boolean same =
@@ -120,6 +121,8 @@ record Expectations(
         same ? fixture.set() : entry.set(),
         same ? fixture.tenant() : entry.tenant(),
         entry.uid(),
-        ObjectMaps.fromJson(entry.manifestJson()));
+        fixture != null
+            ? FrozenTrees.sharing(ObjectMaps.fromJson(entry.manifestJson()), fixture.manifest())
+            : ObjectMaps.fromJson(entry.manifestJson()));
   }
 }

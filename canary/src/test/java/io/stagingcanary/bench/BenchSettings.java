@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +68,12 @@ record BenchSettings(
     } else {
       jvmArgs = split(jvm);
       source = "given with `bench.agent-jvm-args`";
+    }
+    String extra = System.getProperty("bench.agent-jvm-extra", "").strip();
+    if (!extra.isEmpty()) {
+      jvmArgs = new ArrayList<>(jvmArgs);
+      jvmArgs.addAll(split(extra));
+      source += " plus `bench.agent-jvm-extra`";
     }
     String env = System.getProperty("bench.agent-env", "").strip();
     Map<String, String> agentEnv = new LinkedHashMap<>();

@@ -579,6 +579,16 @@ final class Workload {
     long rssKib = procStatus(agent.pid(), "VmRSS");
     long hwmKib = procStatus(agent.pid(), "VmHWM");
     Optional<Double> heapBeforeGc = heapUsed(agent);
+    Path profile =
+        settings
+            .markdown()
+            .toAbsolutePath()
+            .resolveSibling("bench-memory-" + target.name() + "-" + sentinels + ".txt");
+    MemoryProfile.write(agent.pid(), profile);
+    result.note(
+        "Memory profile at that point (smaps by mapping, native memory, class histogram): `"
+            + profile.getFileName()
+            + "` beside this file.");
     Process gc =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
