@@ -1,5 +1,6 @@
 package io.stagingcanary.diff;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +62,8 @@ public final class Normalizer {
    * VolatileFields}, status other than a PVC's phase and capacity), so that {@code
    * observe(retained(o))} equals {@code observe(o)}. Content (every other top-level field, Secret
    * and ConfigMap data included) is kept as it is: the diff compares and reports its values.
+   * Strings that many objects repeat (kind, namespace, labels, short data values) are interned, so
+   * ten thousand cached objects share them; uid and resourceVersion, unique per object, are not.
    */
   public static Map<String, Object> retained(Map<String, Object> object) {
     Map<String, Object> kept = new LinkedHashMap<>();
@@ -77,10 +80,28 @@ public final class Normalizer {
             kept.put("status", retainedPvcStatus(status));
           }
         }
-        default -> kept.put(e.getKey(), e.getValue());
+        default -> kept.put(e.getKey(), interned(e.getValue()));
       }
     }
     return kept;
+  }
+
+  /** A copy of a tree value with keys and short strings interned ({@link FrozenTrees}' limit). */
+  static Object interned(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> copy = new LinkedHashMap<>();
+      map.forEach((k, v) -> copy.put(String.valueOf(k).intern(), interned(v)));
+      return copy;
+    }
+    if (value instanceof List<?> list) {
+      List<Object> copy = new ArrayList<>(list.size());
+      list.forEach(v -> copy.add(interned(v)));
+      return copy;
+    }
+    if (value instanceof String s && s.length() <= FrozenTrees.INTERN_LIMIT) {
+      return s.intern();
+    }
+    return value;
   }
 
   private static Map<String, Object> retainedMetadata(Map<?, ?> metadata) {
@@ -98,9 +119,11 @@ public final class Normalizer {
                 compared.put(String.valueOf(k), v);
               }
             });
-        kept.put(field, compared);
-      } else {
+        kept.put(field, interned(compared));
+      } else if (field.equals("uid") || field.equals("resourceVersion")) {
         kept.put(field, value);
+      } else {
+        kept.put(field, interned(value));
       }
     }
     return kept;
@@ -109,7 +132,7 @@ public final class Normalizer {
   private static Map<String, Object> retainedPvcStatus(Map<?, ?> status) {
     Map<String, Object> kept = new LinkedHashMap<>();
     if (status.get("phase") != null) {
-      kept.put("phase", status.get("phase"));
+      kept.put("phase", interned(status.get("phase")));
     }
     Object storage = Values.at(status, "capacity", "storage");
     if (storage != null) {

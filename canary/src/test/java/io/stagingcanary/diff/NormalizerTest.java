@@ -49,6 +49,22 @@ class NormalizerTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void aRetainedObjectSharesRepeatedStringsButNotItsUid() {
+    Map<String, Object> retained = Normalizer.retained(TestObjects.yaml(PVC));
+    Map<String, Object> metadata = (Map<String, Object>) retained.get("metadata");
+    Map<String, Object> labels = (Map<String, Object>) metadata.get("labels");
+    Map<String, Object> status = (Map<String, Object>) retained.get("status");
+
+    assertThat(retained.get("kind")).isSameAs("PersistentVolumeClaim");
+    assertThat(metadata.get("namespace")).isSameAs("canary-acme");
+    assertThat(labels.get("stagingcanary.io/tenant")).isSameAs("acme");
+    assertThat(status.get("phase")).isSameAs("Bound");
+    assertThat(metadata.get("uid")).isEqualTo("u-1").isNotSameAs("u-1");
+    assertThat(Normalizer.observe(retained)).isEqualTo(TestObjects.observe(PVC));
+  }
+
+  @Test
   void contentHasNoMetadataNoStatusAndNoPvcBinding() {
     ObservedState state = TestObjects.observe(PVC);
     assertThat(state.content()).containsOnlyKeys("spec");
