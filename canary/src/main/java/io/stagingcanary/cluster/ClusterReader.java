@@ -37,9 +37,16 @@ public class ClusterReader {
   }
 
   /** Every object of a namespaced kind in one namespace, whatever its labels, page by page. */
-  public Listing listNamespace(KindSpec kind, String namespace, int pageSize) {
+  public Listing<GenericKubernetesResource> listNamespace(
+      KindSpec kind, String namespace, int pageSize) {
+    return listNamespace(kind, namespace, pageSize, Function.identity());
+  }
+
+  /** {@link #listNamespace}, each object mapped as its page arrives. */
+  public <T> Listing<T> listNamespace(
+      KindSpec kind, String namespace, int pageSize, Function<GenericKubernetesResource, T> each) {
     var resources = client.genericKubernetesResources(Kinds.context(kind)).inNamespace(namespace);
-    return pages(null, pageSize, resources::list);
+    return pages(null, pageSize, resources::list, each);
   }
 
   /**
@@ -47,26 +54,40 @@ public class ClusterReader {
    * continue} token that expired between pages (410 Gone after compaction) restarts the listing
    * once: a partial listing must never read as a loss.
    */
-  public Listing list(KindSpec kind, String labelSelector, int pageSize) {
+  public Listing<GenericKubernetesResource> list(
+      KindSpec kind, String labelSelector, int pageSize) {
+    return list(kind, labelSelector, pageSize, Function.identity());
+  }
+
+  /**
+   * {@link #list(KindSpec, String, int)}, each object mapped as its page arrives: only one page of
+   * whole objects (managedFields and all) is held at a time, not the whole kind.
+   */
+  public <T> Listing<T> list(
+      KindSpec kind,
+      String labelSelector,
+      int pageSize,
+      Function<GenericKubernetesResource, T> each) {
     var resources = client.genericKubernetesResources(Kinds.context(kind));
     Function<ListOptions, GenericKubernetesResourceList> page =
         kind.namespaced() ? resources.inAnyNamespace()::list : resources::list;
     try {
-      return pages(labelSelector, pageSize, page);
+      return pages(labelSelector, pageSize, page, each);
     } catch (KubernetesClientException e) {
       if (e.getCode() != 410) {
         throw e;
       }
-      return pages(labelSelector, pageSize, page);
+      return pages(labelSelector, pageSize, page, each);
     }
   }
 
   /** Follows {@code continue} tokens until the last page. */
-  private static Listing pages(
+  private static <T> Listing<T> pages(
       String labelSelector,
       int pageSize,
-      Function<ListOptions, GenericKubernetesResourceList> page) {
-    List<GenericKubernetesResource> items = new ArrayList<>();
+      Function<ListOptions, GenericKubernetesResourceList> page,
+      Function<GenericKubernetesResource, T> each) {
+    List<T> items = new ArrayList<>();
     String continueToken = null;
     int requests = 0;
     do {
@@ -78,12 +99,14 @@ public class ClusterReader {
                   .withContinue(continueToken)
                   .build());
       requests++;
-      items.addAll(result.getItems());
+      for (GenericKubernetesResource item : result.getItems()) {
+        items.add(each.apply(item));
+      }
       continueToken = result.getMetadata() == null ? null : result.getMetadata().getContinue();
     } while (continueToken != null && !continueToken.isEmpty());
-    return new Listing(List.copyOf(items), requests);
+    return new Listing<>(List.copyOf(items), requests);
   }
 
-  /** The result of one paginated LIST: the objects and how many requests it took. */
-  public record Listing(List<GenericKubernetesResource> items, int requests) {}
+  /** The result of one paginated LIST: the objects (or what each was mapped to) and requests. */
+  public record Listing<T>(List<T> items, int requests) {}
 }

@@ -43,6 +43,31 @@ public final class FrozenTrees {
     return map instanceof FrozenMap frozen ? frozen : copy(map, null);
   }
 
+  /**
+   * A frozen copy of a map of strings (labels, annotations); a value that is not a string is turned
+   * into one, as the API server would have it.
+   */
+  public static Map<String, String> strings(Map<?, ?> map) {
+    if (map == null || map.isEmpty()) {
+      return Map.of();
+    }
+    if (map instanceof FrozenMap frozen && frozen.holdsStrings()) {
+      @SuppressWarnings("unchecked")
+      Map<String, String> strings = (Map<String, String>) (Map<?, ?>) frozen;
+      return strings;
+    }
+    String[] keys = new String[map.size()];
+    Object[] values = new Object[map.size()];
+    int i = 0;
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      keys[i] = String.valueOf(e.getKey()).intern();
+      values[i++] = e.getValue() == null ? null : sharing(String.valueOf(e.getValue()), null);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, String> strings = (Map<String, String>) (Map<?, ?>) new FrozenMap(keys, values);
+    return strings;
+  }
+
   /** A frozen deep copy of a tree value; scalars come back as they are (short strings interned). */
   public static Object of(Object value) {
     return sharing(value, null);
@@ -124,6 +149,15 @@ public final class FrozenTrees {
       } else {
         index = null;
       }
+    }
+
+    boolean holdsStrings() {
+      for (Object value : values) {
+        if (value != null && !(value instanceof String)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private int indexOf(Object key) {

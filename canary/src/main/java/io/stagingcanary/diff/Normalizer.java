@@ -47,7 +47,7 @@ public final class Normalizer {
         key,
         Values.string(metadata, "uid"),
         Values.string(metadata, "resourceVersion"),
-        Values.frozenStrings(Values.map(object, "metadata", "labels")),
+        FrozenTrees.strings(Values.map(object, "metadata", "labels")),
         annotations,
         content(key.kind(), object),
         Values.string(metadata, "deletionTimestamp"),
@@ -156,7 +156,7 @@ public final class Normalizer {
     Map<String, Object> content = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : object.entrySet()) {
       if (!VolatileFields.TOP_LEVEL.contains(e.getKey())) {
-        content.put(e.getKey(), Values.frozen(e.getValue()));
+        content.put(e.getKey(), FrozenTrees.of(e.getValue()));
       }
     }
     for (String path : VolatileFields.CONTENT_PATHS.getOrDefault(kind, List.of())) {

@@ -26,9 +26,9 @@ public record ObservedState(
     String capacity) {
 
   public ObservedState {
-    labels = Values.frozenStrings(labels);
-    annotations = Values.frozenStrings(annotations);
-    content = Values.frozenMap(content);
+    labels = FrozenTrees.strings(labels);
+    annotations = FrozenTrees.strings(annotations);
+    content = FrozenTrees.map(content);
   }
 
   /** The value of one label, or null. */

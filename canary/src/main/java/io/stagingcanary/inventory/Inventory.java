@@ -1,6 +1,5 @@
 package io.stagingcanary.inventory;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stagingcanary.cluster.ClusterReader;
 import io.stagingcanary.diff.ObservedState;
@@ -51,11 +50,10 @@ public class Inventory {
     for (KindSpec kind : kinds) {
       String kindId = kindId(kind);
       try {
-        ClusterReader.Listing listing = reader.list(kind, SentinelLabels.SELECTOR, pageSize);
+        ClusterReader.Listing<ObservedState> listing =
+            reader.list(kind, SentinelLabels.SELECTOR, pageSize, ObjectMaps::observe);
         requests += listing.requests();
-        for (GenericKubernetesResource item : listing.items()) {
-          objects.add(ObjectMaps.observe(item));
-        }
+        objects.addAll(listing.items());
         observed.add(kindId);
       } catch (KubernetesClientException e) {
         requests++;
@@ -88,11 +86,10 @@ public class Inventory {
       try {
         for (var perNamespace : perKind.getValue().entrySet()) {
           if (kind.namespaced()) {
-            ClusterReader.Listing listing =
-                reader.listNamespace(kind, perNamespace.getKey(), pageSize);
+            ClusterReader.Listing<ObservedState> listing =
+                reader.listNamespace(kind, perNamespace.getKey(), pageSize, ObjectMaps::observe);
             requests += listing.requests();
-            for (GenericKubernetesResource item : listing.items()) {
-              ObservedState state = ObjectMaps.observe(item);
+            for (ObservedState state : listing.items()) {
               if (absent.containsKey(state.key())) {
                 objects.put(state.key(), state);
               }

@@ -60,8 +60,9 @@ class ClusterReaderIT {
     }
     String selector = SentinelLabels.SELECTOR + "," + SentinelLabels.SET + "=" + set;
 
-    ClusterReader.Listing paged = reader.list(TestSentinelSets.CONFIG_MAP, selector, 4);
-    ClusterReader.Listing whole =
+    ClusterReader.Listing<GenericKubernetesResource> paged =
+        reader.list(TestSentinelSets.CONFIG_MAP, selector, 4);
+    ClusterReader.Listing<GenericKubernetesResource> whole =
         reader.list(TestSentinelSets.CONFIG_MAP, selector, ClusterReader.DEFAULT_PAGE_SIZE);
 
     assertThat(names(paged.items())).containsExactlyInAnyOrderElementsOf(expected);
@@ -81,7 +82,8 @@ class ClusterReaderIT {
     }
     String selector = SentinelLabels.SELECTOR + "," + SentinelLabels.SET + "=" + set;
 
-    ClusterReader.Listing paged = reader.list(TestSentinelSets.NAMESPACE, selector, 2);
+    ClusterReader.Listing<GenericKubernetesResource> paged =
+        reader.list(TestSentinelSets.NAMESPACE, selector, 2);
 
     assertThat(paged.items())
         .extracting(r -> r.getMetadata().getName())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMapListBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -41,7 +42,7 @@ class ClusterReaderTest {
         .once();
     server.expect().get().withPath(SECOND_PAGE).andReturn(200, page("b", null)).once();
 
-    ClusterReader.Listing listing =
+    ClusterReader.Listing<GenericKubernetesResource> listing =
         new ClusterReader(client).list(CONFIG_MAP, "stagingcanary.io/sentinel=true", 1);
 
     assertThat(listing.items())
