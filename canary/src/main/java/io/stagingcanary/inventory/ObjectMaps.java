@@ -3,6 +3,7 @@ package io.stagingcanary.inventory;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.stagingcanary.diff.FrozenTrees;
 import io.stagingcanary.diff.Normalizer;
 import io.stagingcanary.diff.ObservedState;
 import java.util.LinkedHashMap;
@@ -26,11 +27,44 @@ public final class ObjectMaps {
 
   /**
    * The object without what the diff never reads ({@link Normalizer#retained}): what an informer
-   * cache keeps, so that {@link #observe} of it judges exactly as of the whole object.
+   * cache keeps, so that {@link #observe} of it judges exactly as of the whole object. Built field
+   * by field, without a Jackson round trip of the whole object, and held small: labels, annotations
+   * and content as {@link FrozenTrees}, no empty lists or maps for fields never read.
    */
   public static GenericKubernetesResource retained(GenericKubernetesResource resource) {
-    return Serialization.jsonMapper()
-        .convertValue(Normalizer.retained(toMap(resource)), GenericKubernetesResource.class);
+    Map<String, Object> reduced = Normalizer.retained(observable(resource));
+    GenericKubernetesResource kept = new GenericKubernetesResource();
+    kept.setApiVersion(interned(reduced.remove("apiVersion")));
+    kept.setKind(interned(reduced.remove("kind")));
+    if (reduced.remove("metadata") instanceof Map<?, ?> metadata) {
+      ObjectMeta meta = new ObjectMeta();
+      meta.setName(string(metadata.get("name")));
+      meta.setNamespace(interned(metadata.get("namespace")));
+      meta.setUid(string(metadata.get("uid")));
+      meta.setResourceVersion(string(metadata.get("resourceVersion")));
+      meta.setDeletionTimestamp(string(metadata.get("deletionTimestamp")));
+      meta.setLabels(stringsOrNull(metadata.get("labels")));
+      meta.setAnnotations(stringsOrNull(metadata.get("annotations")));
+      meta.setFinalizers(null);
+      meta.setManagedFields(null);
+      meta.setOwnerReferences(null);
+      meta.setAdditionalProperties(Map.of());
+      kept.setMetadata(meta);
+    }
+    kept.setAdditionalProperties(FrozenTrees.map(reduced));
+    return kept;
+  }
+
+  private static String string(Object value) {
+    return value == null ? null : String.valueOf(value);
+  }
+
+  private static String interned(Object value) {
+    return value == null ? null : String.valueOf(value).intern();
+  }
+
+  private static Map<String, String> stringsOrNull(Object value) {
+    return value instanceof Map<?, ?> map ? FrozenTrees.strings(map) : null;
   }
 
   /**

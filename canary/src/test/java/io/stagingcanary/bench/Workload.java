@@ -30,12 +30,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The workload on one target at one size: seed, verify, delete one by one (incident and webhook
@@ -340,6 +342,7 @@ final class Workload {
     List<Double> sealed = new ArrayList<>();
     List<Double> paged = new ArrayList<>();
     List<Double> deleteCall = new ArrayList<>();
+    Map<Instant, Double> pagedAt = new TreeMap<>();
     int timedOut = 0;
     int unpaged = 0;
     warmUp(client);
@@ -371,6 +374,7 @@ final class Workload {
       Optional<Instant> firing = webhook.awaitFiring(id, ALERT_WAIT);
       if (firing.isPresent()) {
         paged.add(millisBetween(before, firing.get()));
+        pagedAt.put(before, millisBetween(before, firing.get()));
       } else {
         unpaged++;
         say(
@@ -411,6 +415,19 @@ final class Workload {
         latencies(paged) + (unpaged > 0 ? " — " + unpaged + " not paged within 15 s" : ""),
         "p99 ≤ 500 ms",
         unpaged == 0 && timedOut == 0 && alertP99 <= alertTarget ? "PASS" : "MISS");
+    if (!pagedAt.isEmpty()) {
+      result.note(
+          "Slowest pages (deletion sent at, UTC → ms to the page): "
+              + pagedAt.entrySet().stream()
+                  .sorted(Map.Entry.<Instant, Double>comparingByValue().reversed())
+                  .limit(5)
+                  .map(
+                      e ->
+                          String.format(
+                              Locale.ROOT, "%s → %.0f ms", e.getKey().toString(), e.getValue()))
+                  .collect(Collectors.joining(", "))
+              + ".");
+    }
     result.row(
         "DELETE call itself (client send → response), p50 / p99",
         String.format(
