@@ -62,6 +62,30 @@ public class JdbcLedger implements Ledger {
   }
 
   @Override
+  public List<LedgerSummary> summaries(String clusterId) {
+    return jdbc
+        .sql(
+            "SELECT api_version, kind, namespace, name, uid, seeded_at, generation"
+                + " FROM ledger_entry WHERE cluster_id = :clusterId")
+        .param("clusterId", clusterId)
+        .query(
+            (rs, row) ->
+                new LedgerSummary(
+                    new ResourceKey(
+                        rs.getString("api_version"),
+                        rs.getString("kind"),
+                        rs.getString("namespace"),
+                        rs.getString("name")),
+                    rs.getString("uid"),
+                    instant(rs, "seeded_at"),
+                    rs.getInt("generation")))
+        .list()
+        .stream()
+        .sorted(Comparator.comparing(LedgerSummary::key))
+        .toList();
+  }
+
+  @Override
   public List<LedgerEntry> findBySet(String clusterId, String set) {
     return jdbc
         .sql(

@@ -12,6 +12,11 @@ public interface Ledger {
 
   List<LedgerEntry> findBySet(String clusterId, String set);
 
+  /** {@link #findAll} without the manifests: what a view of every sentinel needs. */
+  default List<LedgerSummary> summaries(String clusterId) {
+    return findAll(clusterId).stream().map(LedgerSummary::of).toList();
+  }
+
   Optional<LedgerEntry> find(String clusterId, ResourceKey key);
 
   /** Inserts the entry, or replaces the one with the same cluster id and key. */

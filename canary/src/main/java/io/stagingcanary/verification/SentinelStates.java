@@ -7,7 +7,7 @@ import io.stagingcanary.diff.SentinelResult;
 import io.stagingcanary.fixtures.FixtureCatalog;
 import io.stagingcanary.fixtures.SentinelFixture;
 import io.stagingcanary.store.Ledger;
-import io.stagingcanary.store.LedgerEntry;
+import io.stagingcanary.store.LedgerSummary;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,14 +29,14 @@ public class SentinelStates {
   }
 
   public List<SentinelView> list(ClusterIdentity cluster) {
-    Map<ResourceKey, LedgerEntry> owned = new HashMap<>();
-    for (LedgerEntry entry : ledger.findAll(cluster.id())) {
+    Map<ResourceKey, LedgerSummary> owned = new HashMap<>();
+    for (LedgerSummary entry : ledger.summaries(cluster.id())) {
       owned.put(entry.key(), entry);
     }
     Map<ResourceKey, SentinelResult> current = observations.current();
     List<SentinelView> views = new ArrayList<>();
     for (SentinelFixture sentinel : fixtures.sentinels()) {
-      LedgerEntry entry = owned.get(sentinel.key());
+      LedgerSummary entry = owned.get(sentinel.key());
       SentinelResult result = current.get(sentinel.key());
       SentinelState state;
       String detail = null;

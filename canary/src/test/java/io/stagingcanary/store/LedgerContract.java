@@ -164,6 +164,33 @@ abstract class LedgerContract {
   }
 
   @Test
+  void summariesAreTheEntriesWithoutTheirManifests() {
+    ResourceKey namespace = ResourceKey.clusterScoped("v1", "Namespace", "tenant-a");
+    ResourceKey configMap = ResourceKey.namespaced("v1", "ConfigMap", "tenant-a", "settings");
+    ledger.save(entry(CLUSTER, configMap, "set"));
+    ledger.save(entry(CLUSTER, namespace, "set"));
+    ledger.save(entry(OTHER_CLUSTER, configMap, "set"));
+    ledger.save(
+        ledger
+            .find(CLUSTER, configMap)
+            .orElseThrow()
+            .reseeded("uid-2", "7", sha('c'), "{}", T0.plusSeconds(60)));
+
+    assertThat(ledger.summaries(CLUSTER))
+        .containsExactlyElementsOf(
+            ledger.findAll(CLUSTER).stream()
+                .map(e -> new LedgerSummary(e.key(), e.uid(), e.seededAt(), e.generation()))
+                .toList());
+    assertThat(ledger.summaries(CLUSTER))
+        .extracting(LedgerSummary::key, LedgerSummary::uid, LedgerSummary::generation)
+        .contains(org.assertj.core.groups.Tuple.tuple(configMap, "uid-2", 2));
+    assertThat(ledger.summaries(CLUSTER))
+        .extracting(LedgerSummary::key)
+        .as("a cluster-scoped key comes back without a namespace")
+        .contains(namespace);
+  }
+
+  @Test
   void clustersAreIsolated() {
     ResourceKey key = ResourceKey.namespaced("v1", "ConfigMap", "t", "shared-name");
     LedgerEntry mine = entry(CLUSTER, key, "set");
