@@ -1,6 +1,5 @@
 package io.stagingcanary.diff;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,9 +60,9 @@ public final class Normalizer {
    * #observe} never reads (metadata other than {@link #READ_METADATA}, annotations in {@link
    * VolatileFields}, status other than a PVC's phase and capacity), so that {@code
    * observe(retained(o))} equals {@code observe(o)}. Content (every other top-level field, Secret
-   * and ConfigMap data included) is kept as it is: the diff compares and reports its values.
-   * Strings that many objects repeat (kind, namespace, labels, short data values) are interned, so
-   * ten thousand cached objects share them; uid and resourceVersion, unique per object, are not.
+   * and ConfigMap data included) is kept as it is: the diff compares and reports its values. Values
+   * are {@link FrozenTrees}, so the strings many objects repeat (kind, namespace, labels, short
+   * data values) are interned and shared; uid and resourceVersion, unique per object, are not.
    */
   public static Map<String, Object> retained(Map<String, Object> object) {
     Map<String, Object> kept = new LinkedHashMap<>();
@@ -80,28 +79,10 @@ public final class Normalizer {
             kept.put("status", retainedPvcStatus(status));
           }
         }
-        default -> kept.put(e.getKey(), interned(e.getValue()));
+        default -> kept.put(e.getKey(), FrozenTrees.of(e.getValue()));
       }
     }
     return kept;
-  }
-
-  /** A copy of a tree value with keys and short strings interned ({@link FrozenTrees}' limit). */
-  static Object interned(Object value) {
-    if (value instanceof Map<?, ?> map) {
-      Map<String, Object> copy = new LinkedHashMap<>();
-      map.forEach((k, v) -> copy.put(String.valueOf(k).intern(), interned(v)));
-      return copy;
-    }
-    if (value instanceof List<?> list) {
-      List<Object> copy = new ArrayList<>(list.size());
-      list.forEach(v -> copy.add(interned(v)));
-      return copy;
-    }
-    if (value instanceof String s && s.length() <= FrozenTrees.INTERN_LIMIT) {
-      return s.intern();
-    }
-    return value;
   }
 
   private static Map<String, Object> retainedMetadata(Map<?, ?> metadata) {
@@ -119,11 +100,11 @@ public final class Normalizer {
                 compared.put(String.valueOf(k), v);
               }
             });
-        kept.put(field, interned(compared));
+        kept.put(field, FrozenTrees.of(compared));
       } else if (field.equals("uid") || field.equals("resourceVersion")) {
         kept.put(field, value);
       } else {
-        kept.put(field, interned(value));
+        kept.put(field, FrozenTrees.of(value));
       }
     }
     return kept;
@@ -132,7 +113,7 @@ public final class Normalizer {
   private static Map<String, Object> retainedPvcStatus(Map<?, ?> status) {
     Map<String, Object> kept = new LinkedHashMap<>();
     if (status.get("phase") != null) {
-      kept.put("phase", interned(status.get("phase")));
+      kept.put("phase", FrozenTrees.of(status.get("phase")));
     }
     Object storage = Values.at(status, "capacity", "storage");
     if (storage != null) {
@@ -171,7 +152,8 @@ public final class Normalizer {
     if (path.length == 1) {
       copy.remove(path[0]);
     } else if (copy.get(path[0]) instanceof Map<?, ?> child) {
-      Map<String, Object> typed = new LinkedHashMap<>(Values.frozenMap(child));
+      Map<String, Object> typed = new LinkedHashMap<>();
+      child.forEach((k, v) -> typed.put(String.valueOf(k), v));
       copy.put(path[0], without(typed, Arrays.copyOfRange(path, 1, path.length)));
     }
     return copy;

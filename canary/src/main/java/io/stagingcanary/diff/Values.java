@@ -1,10 +1,6 @@
 package io.stagingcanary.diff;
 
 import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -12,38 +8,6 @@ import java.util.Objects;
 final class Values {
 
   private Values() {}
-
-  /** An unmodifiable deep copy that keeps key order and null values. */
-  static Map<String, Object> frozenMap(Map<?, ?> map) {
-    if (map == null) {
-      return Map.of();
-    }
-    Map<String, Object> copy = new LinkedHashMap<>();
-    map.forEach((k, v) -> copy.put(String.valueOf(k), frozen(v)));
-    return Collections.unmodifiableMap(copy);
-  }
-
-  /** An unmodifiable copy of a string map; non-string values are turned into strings. */
-  static Map<String, String> frozenStrings(Map<?, ?> map) {
-    if (map == null) {
-      return Map.of();
-    }
-    Map<String, String> copy = new LinkedHashMap<>();
-    map.forEach((k, v) -> copy.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
-    return Collections.unmodifiableMap(copy);
-  }
-
-  static Object frozen(Object value) {
-    if (value instanceof Map<?, ?> map) {
-      return frozenMap(map);
-    }
-    if (value instanceof List<?> list) {
-      List<Object> copy = new ArrayList<>(list.size());
-      list.forEach(v -> copy.add(frozen(v)));
-      return Collections.unmodifiableList(copy);
-    }
-    return value;
-  }
 
   /** A nested map at {@code path} (keys), or null when absent or not a map. */
   static Map<?, ?> map(Map<?, ?> root, String... path) {

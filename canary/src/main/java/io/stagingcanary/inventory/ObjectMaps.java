@@ -34,12 +34,12 @@ public final class ObjectMaps {
   public static GenericKubernetesResource retained(GenericKubernetesResource resource) {
     Map<String, Object> reduced = Normalizer.retained(observable(resource));
     GenericKubernetesResource kept = new GenericKubernetesResource();
-    kept.setApiVersion(interned(reduced.remove("apiVersion")));
-    kept.setKind(interned(reduced.remove("kind")));
+    kept.setApiVersion(string(reduced.remove("apiVersion")));
+    kept.setKind(string(reduced.remove("kind")));
     if (reduced.remove("metadata") instanceof Map<?, ?> metadata) {
       ObjectMeta meta = new ObjectMeta();
       meta.setName(string(metadata.get("name")));
-      meta.setNamespace(interned(metadata.get("namespace")));
+      meta.setNamespace(string(metadata.get("namespace")));
       meta.setUid(string(metadata.get("uid")));
       meta.setResourceVersion(string(metadata.get("resourceVersion")));
       meta.setDeletionTimestamp(string(metadata.get("deletionTimestamp")));
@@ -57,10 +57,6 @@ public final class ObjectMaps {
 
   private static String string(Object value) {
     return value == null ? null : String.valueOf(value);
-  }
-
-  private static String interned(Object value) {
-    return value == null ? null : String.valueOf(value).intern();
   }
 
   private static Map<String, String> stringsOrNull(Object value) {

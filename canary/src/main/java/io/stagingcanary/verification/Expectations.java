@@ -121,8 +121,8 @@ record Expectations(
         same ? fixture.set() : entry.set(),
         same ? fixture.tenant() : entry.tenant(),
         entry.uid(),
-        fixture != null
-            ? FrozenTrees.sharing(ObjectMaps.fromJson(entry.manifestJson()), fixture.manifest())
-            : ObjectMaps.fromJson(entry.manifestJson()));
+        FrozenTrees.sharing(
+            ObjectMaps.fromJson(entry.manifestJson()),
+            fixture != null ? fixture.manifest() : null));
   }
 }
